@@ -1,0 +1,161 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import access, security
+from .config import Config, check_production, config_from_environment
+from .db import configure_sqlite, db, mark_read_only
+from .errors import DomainError
+from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
+
+log = logging.getLogger("seoul_platform")
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    config_class = config if isinstance(config, type) else config_from_environment()
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if app.config["ENV_NAME"] == "production":
+        check_production(app.config)
+        if app.config.get("PROXY_FIX", True):
+            app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    if app.config["ENV_NAME"] == "production":
+        from .accounts.services import assert_no_demo_accounts
+
+        with app.app_context():
+            assert_no_demo_accounts()
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from .accounts.auth import init_auth
+
+    init_auth(app, login_manager)
+
+    @app.before_request
+    def _read_only_transactions():
+        g._ro_token = mark_read_only(request.method in {"GET", "HEAD", "OPTIONS"})
+
+    security.init_security(app)
+    access.init_access(app)
+
+    # Socket.IO event handlers are imported before init_app so that they are registered.
+    from .realtime import events  # noqa: F401
+
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("REDIS_URL"),
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        manage_session=False,
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import api, core
+    from .accounts import api as accounts_api  # noqa: F401  (registers API routes)
+    from .accounts import views as accounts_views
+    from .audit import views as audit_views
+    from .mail import views as mail_views
+    from .members import api as members_api  # noqa: F401
+    from .members import views as members_views
+
+    app.register_blueprint(core.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(members_views.bp)
+    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(mail_views.bp)
+    app.register_blueprint(api.bp)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def problem(status: int, title: str, detail: str = "", errors: dict | None = None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail or title}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def render(status: int, title: str, detail: str = "", errors: dict | None = None):
+        if _wants_json():
+            return problem(status, title, detail, errors)
+        return render_template("error.html", status=status, title=title, detail=detail), status
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        db.session.rollback()
+        if err.status == 403:
+            from .audit.services import record_denial
+
+            record_denial(request.path)
+        return render(err.status, _(err.title), err.detail, err.errors)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _limited(err: RateLimitExceeded):
+        response = render(429, _("Too many requests"), _("Please wait a few minutes and try again."))
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        db.session.rollback()
+        code = err.code or 500
+        detail = err.description if code < 500 else ""
+        return render(code, err.name, detail)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_unavailable(err: Exception):
+        # A lost connection or a locked database: nothing was committed; say so plainly.
+        log.warning("database error: %s", type(err).__name__)
+        db.session.rollback()
+        return render(503, _("Service unavailable"), _("Please try again in a moment."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render(500, _("Something went wrong"), _("The error has been logged."))
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

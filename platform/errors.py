@@ -1,0 +1,44 @@
+"""Domain exceptions raised by services and turned into responses by app.py and api.py."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose. ``status`` maps it to HTTP."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class ValidationError(DomainError):
+    """Input that is well-formed but not acceptable; ``errors`` maps field → messages."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class Conflict(DomainError):
+    """Duplicate or a state that no longer allows the operation."""
+
+    status = 409
+    title = "Conflict"
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    title = "Not authenticated"
