@@ -37,6 +37,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    from .templating import init_templating
+
+    init_templating(app)
     _register_error_handlers(app)
     _register_cli(app)
     if app.config["ENV_NAME"] == "production":
@@ -51,8 +54,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -130,7 +134,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _limited(err: RateLimitExceeded):
-        response = render(429, _("Too many requests"), _("Please wait a few minutes and try again."))
+        response = render(
+            429, _("Too many requests"), _("Please wait a few minutes and try again.")
+        )
         return response
 
     @app.errorhandler(HTTPException)

@@ -94,7 +94,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None

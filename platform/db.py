@@ -45,6 +45,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns; they are UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 # On SQLite a deferred transaction that reads and later writes can fail with SQLITE_BUSY
 # without waiting, when another writer committed in between. Write transactions therefore
 # start with BEGIN IMMEDIATE (the database lock is taken up front and waiters queue on

@@ -36,8 +36,7 @@ def init_security(app: Flask) -> None:
         # bearer-token API calls carry no ambient credential, so they are exempt.
         if request.method not in UNSAFE_METHODS:
             return
-        if request.headers.get("Authorization", "").startswith("Bearer "):
-            g.bearer_request = True
+        if getattr(g, "api_user", None) is not None:
             return
         if request.endpoint in app.config.get("CSRF_EXEMPT_ENDPOINTS", ()):
             return

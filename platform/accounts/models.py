@@ -53,7 +53,7 @@ class User(db.Model):
 
     # Flask-Login protocol. get_id returns the *session* token (set by the loader), never
     # the user id, so that revoking a session row logs that cookie out.
-    session_token: str | None = None
+    session_token = None  # str | None; not a column (set per request by the loader)
 
     @property
     def is_authenticated(self) -> bool:

@@ -139,9 +139,7 @@ class Award(db.Model):
     __tablename__ = "awards"
     __table_args__ = (
         CheckConstraint("year BETWEEN 2023 AND 2100", name="year_range"),
-        CheckConstraint(
-            "organization_id IS NOT NULL OR laureate_name != ''", name="has_recipient"
-        ),
+        CheckConstraint("organization_id IS NOT NULL OR laureate_name != ''", name="has_recipient"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,69 @@
+"""How a request is authenticated: Flask-Login session cookies (backed by revocable
+UserSession rows) and bearer API tokens."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from ..db import db, utcnow
+from ..errors import Unauthenticated
+from .models import ApiToken, User, UserSession, UserStatus
+from .tokens import digest
+
+_LIVE = (UserStatus.ACTIVE, UserStatus.PENDING)
+
+
+def user_for_session_token(raw: str | None) -> User | None:
+    """The user of a live browser session, with ``session_token`` set; None if revoked."""
+    if not raw or len(raw) > 100:
+        return None
+    row = db.session.execute(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == digest(raw),
+            UserSession.revoked_at.is_(None),
+            User.status.in_(_LIVE),
+        )
+    ).scalar_one_or_none()
+    if row is not None:
+        row.session_token = raw
+    return row
+
+
+def user_for_api_token(raw: str) -> User | None:
+    if not raw or len(raw) > 100:
+        return None
+    return db.session.execute(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == digest(raw),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.status.in_(_LIVE),
+        )
+    ).scalar_one_or_none()
+
+
+def init_auth(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = None  # our session rows are the revocation mechanism
+    login_manager.user_loader(user_for_session_token)
+
+    @app.before_request
+    def _bearer_token():
+        header = request.headers.get("Authorization", "")
+        if not request.path.startswith("/api/") or not header:
+            return
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise Unauthenticated("Use the Bearer scheme.")
+        user = user_for_api_token(raw.strip())
+        if user is None:
+            raise Unauthenticated("The token is invalid, expired or revoked.")
+        g.api_user = user
+        g.api_token = raw.strip()

@@ -1,0 +1,289 @@
+"""How people arrive: invitations from officials, and join requests that officials vet."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record_event
+from ..db import as_utc, db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..mail.services import queue_email
+from ..members.models import OrgKind, OrgStatus
+from .models import Invitation, JoinRequest, JoinRequestStatus, OrgRole, User, UserStatus
+from .passwords import hash_password
+from .services import (
+    check_password_policy,
+    create_user,
+    email_taken,
+    list_officials,
+    normalize_email,
+    revoke_sessions,
+)
+from .tokens import digest, new_secret
+
+
+def _require_official(actor: User) -> None:
+    if not actor.is_official:
+        raise PermissionDenied(_("Only Seoul officials may do this."))
+
+
+def create_invitation(
+    actor: User, *, email: str, organization_id: int, org_role: OrgRole = OrgRole.MEMBER
+) -> tuple[Invitation, str]:
+    """An official invites a person to an organisation. Earlier open invitations for the same
+    address and organisation are revoked (a re-send). Queues the e-mail. Returns the
+    invitation and the raw token (shown to nobody but the e-mail). Raises Conflict if the
+    address already has an account, NotFound for an unknown organisation."""
+    from ..members.permissions import can_invite_member
+    from ..members.services import get_organization_for_update
+
+    email = normalize_email(email)
+    org = get_organization_for_update(organization_id)
+    if org.status != OrgStatus.ACTIVE:
+        raise Conflict(_("This organisation is not active."))
+    if not can_invite_member(actor, org, org_role):
+        raise PermissionDenied(_("You may not invite people to this organisation."))
+    if email_taken(email):
+        raise Conflict(
+            _("An account with this e-mail address already exists."),
+            {"email": [_("An account with this e-mail address already exists.")]},
+        )
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.email == email,
+            Invitation.organization_id == org.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+    raw, hashed = new_secret()
+    invitation = Invitation(
+        email=email,
+        organization_id=org.id,
+        org_role=org_role,
+        token_hash=hashed,
+        invited_by_id=actor.id,
+        expires_at=utcnow() + current_app.config["INVITATION_LIFETIME"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{raw}"
+    with force_locale(actor.locale):
+        queue_email(
+            email,
+            _("You are invited to the Seoul Smart City Prize Platform"),
+            render_template(
+                "emails/invitation.txt",
+                organization=org,
+                inviter=actor,
+                link=link,
+                days=current_app.config["INVITATION_LIFETIME"].days,
+            ),
+            kind="invitation",
+        )
+    record_event(
+        "invitation.created",
+        actor_id=actor.id,
+        target_type="invitation",
+        target_id=invitation.id,
+        detail={"organization_id": org.id},
+    )
+    return invitation, raw
+
+
+def get_open_invitation(raw: str) -> Invitation:
+    """The invitation behind a link, if it can still be accepted; else Conflict/NotFound."""
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == digest(raw[:100]))
+    )
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation was already accepted. Sign in instead."))
+    if invitation.revoked_at is not None or as_utc(invitation.expires_at) < utcnow():
+        raise Conflict(_("This invitation has expired. Ask a Seoul official for a new one."))
+    return invitation
+
+
+def accept_invitation(raw: str, *, name: str, password: str) -> User:
+    """Create the invitee's account. The invitation is consumed with a compare-and-set, so
+    concurrent accepts of one link create exactly one account; the losers get Conflict."""
+    invitation = get_open_invitation(raw)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Enter your name."), {"name": [_("Enter your name.")]})
+    check_password_policy(password, email=invitation.email, name=name)
+    password_hash = hash_password(password)  # slow: done before taking the row
+    won = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=utcnow())
+    ).rowcount
+    if won != 1:
+        raise Conflict(_("This invitation was already accepted. Sign in instead."))
+    try:
+        with db.session.begin_nested():
+            user = create_user(
+                email=invitation.email,
+                name=name,
+                password=None,
+                organization_id=invitation.organization_id,
+                org_role=invitation.org_role,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("An account with this e-mail address already exists.")) from exc
+    user.password_hash = password_hash
+    invitation.accepted_user_id = user.id
+    record_event(
+        "invitation.accepted", actor_id=user.id, target_type="invitation", target_id=invitation.id
+    )
+    return user
+
+
+def apply_to_join(
+    org_fields: dict, *, name: str, email: str, password: str, motivation: str, ip: str = ""
+) -> JoinRequest:
+    """A company or institution applies: creates the organisation (pending), the applicant's
+    account (pending, org admin) and the join request; tells the officials by e-mail.
+    ``org_fields`` is an OrganizationInput-shaped dict already validated by the caller."""
+    from ..members.services import create_organization_record
+
+    if org_fields.get("kind") not in (
+        OrgKind.COMPANY,
+        OrgKind.INSTITUTION,
+        "company",
+        "institution",
+    ):
+        raise ValidationError(
+            _("Only companies and institutions can apply; cities are invited."),
+            {"kind": [_("Only companies and institutions can apply; cities are invited.")]},
+        )
+    org = create_organization_record(org_fields, status=OrgStatus.PENDING)
+    user = create_user(
+        email=email,
+        name=name,
+        password=password,
+        organization_id=org.id,
+        org_role=OrgRole.ADMIN,
+        status=UserStatus.PENDING,
+    )
+    request = JoinRequest(
+        organization_id=org.id, applicant_id=user.id, motivation=motivation.strip()
+    )
+    db.session.add(request)
+    db.session.flush()
+    for official in list_officials():
+        with force_locale(official.locale):
+            queue_email(
+                official.email,
+                _("New request to join: %(name)s", name=org.name),
+                render_template(
+                    "emails/join_request_official.txt", organization=org, request=request
+                ),
+                kind="join_request",
+            )
+    record_event(
+        "join_request.created",
+        actor_id=user.id,
+        ip=ip,
+        target_type="join_request",
+        target_id=request.id,
+    )
+    return request
+
+
+def decide_join_request(
+    actor: User, request_id: int, *, approve: bool, reason: str = ""
+) -> JoinRequest:
+    """An official approves or declines. Compare-and-set on the pending status: of two
+    concurrent decisions exactly one applies; the other gets Conflict."""
+    _require_official(actor)
+    request = db.session.get(JoinRequest, request_id)
+    if request is None:
+        raise NotFound(_("No such join request."))
+    if not approve and not reason.strip():
+        raise ValidationError(
+            _("Give a reason for declining."), {"reason": [_("Give a reason for declining.")]}
+        )
+    status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
+    won = db.session.execute(
+        update(JoinRequest)
+        .where(JoinRequest.id == request_id, JoinRequest.status == JoinRequestStatus.PENDING)
+        .values(status=status, reason=reason.strip(), decided_by_id=actor.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        raise Conflict(_("This request was already decided."))
+    db.session.refresh(request)
+    org = request.organization
+    applicant = request.applicant
+    org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
+    if applicant is not None:
+        if approve:
+            applicant.status = UserStatus.ACTIVE
+        else:
+            applicant.status = UserStatus.DISABLED
+            revoke_sessions(applicant, api_tokens=True)
+        with force_locale(applicant.locale):
+            queue_email(
+                applicant.email,
+                _("Your request to join was approved")
+                if approve
+                else _("Your request to join was declined"),
+                render_template(
+                    "emails/join_request_decided.txt",
+                    organization=org,
+                    approved=approve,
+                    reason=reason.strip(),
+                ),
+                kind="join_request_decided",
+            )
+    record_event(
+        f"join_request.{status.value}",
+        actor_id=actor.id,
+        target_type="join_request",
+        target_id=request.id,
+    )
+    return request
+
+
+def list_join_requests(
+    *, status: JoinRequestStatus | None, page: int, per_page: int
+) -> tuple[list[JoinRequest], int]:
+    from sqlalchemy.orm import selectinload
+
+    stmt = select(JoinRequest)
+    if status is not None:
+        stmt = stmt.where(JoinRequest.status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(
+        stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
+        .order_by(JoinRequest.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def list_invitations(*, page: int, per_page: int) -> tuple[list[Invitation], int]:
+    from sqlalchemy.orm import selectinload
+
+    total = db.session.scalar(select(func.count(Invitation.id))) or 0
+    rows = db.session.scalars(
+        select(Invitation)
+        .options(selectinload(Invitation.organization))
+        .order_by(Invitation.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total

@@ -1,0 +1,119 @@
+"""A person's rights over their data: download it all, delete the account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from ..audit.models import AuditEvent
+from ..audit.services import record_event
+from ..db import db
+from ..errors import ValidationError
+from ..mail.models import OutboundEmail
+from ..members.models import Award
+from .models import ApiToken, Invitation, JoinRequest, PasswordReset, User, UserSession, UserStatus
+from .passwords import verify_password
+from .services import revoke_sessions
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything the platform holds about ``user``, as JSON-ready data."""
+    org = user.organization
+    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id))
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id)
+    )
+    invitations = db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
+    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == user.email))
+    join = db.session.scalars(select(JoinRequest).where(JoinRequest.applicant_id == user.id))
+    return {
+        "format": "seoul-smart-city-platform/personal-data/v1",
+        "person": {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "job_title": user.job_title,
+            "locale": user.locale,
+            "status": user.status.value,
+            "org_role": user.org_role.value,
+            "is_official": user.is_official,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "organization": (
+            {"id": org.id, "name": org.name, "kind": org.kind.value} if org is not None else None
+        ),
+        "sessions": [
+            {
+                "created_at": _iso(s.created_at),
+                "revoked_at": _iso(s.revoked_at),
+                "user_agent": s.user_agent,
+            }
+            for s in sessions
+        ],
+        "api_tokens": [
+            {
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in tokens
+        ],
+        "join_requests": [
+            {
+                "id": j.id,
+                "status": j.status.value,
+                "motivation": j.motivation,
+                "created_at": _iso(j.created_at),
+            }
+            for j in join
+        ],
+        "invitations_sent": [
+            {
+                "email": i.email,
+                "organization_id": i.organization_id,
+                "created_at": _iso(i.created_at),
+            }
+            for i in invitations
+        ],
+        "emails_to_you": [
+            {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
+            for m in mails
+        ],
+        "activity": [{"action": e.action, "at": _iso(e.created_at), "ip": e.ip} for e in events],
+    }
+
+
+def delete_account(user: User, *, password: str, ip: str = "") -> None:
+    """Delete ``user``'s account at their request. Personal data is removed or anonymised;
+    the row stays (as "Deleted member") so shared records — awards, decisions, history —
+    remain consistent. Revokes every session and token."""
+    if not verify_password(user.password_hash, password):
+        raise ValidationError(
+            _("The password is not correct."), {"password": [_("The password is not correct.")]}
+        )
+    old_email = user.email
+    revoke_sessions(user, api_tokens=True)
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == old_email))
+    db.session.execute(
+        update(Award).where(Award.laureate_user_id == user.id).values(laureate_user_id=None)
+    )
+    # Sign-in records keep the pseudonymous id but lose the address and IP.
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip="", detail={})
+    )
+    user.email = f"deleted-{user.id}@invalid.example"
+    user.name = "Deleted member"  # a fixed marker; templates translate it
+    user.job_title = ""
+    user.password_hash = None
+    user.status = UserStatus.DELETED
+    user.organization_id = None
+    record_event("account.deleted", target_type="user", target_id=user.id, ip="")

@@ -1,0 +1,322 @@
+"""Accounts: creating people, signing in and out, passwords, sessions and API tokens.
+
+Every function flushes at most; the caller (request, CLI command or test) commits once.
+Invitations and join requests are in onboarding.py; data export and deletion in privacy.py.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from ..audit.services import record_event
+from ..db import as_utc, db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..mail.services import queue_email
+from .models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
+from .passwords import hash_password, needs_rehash, password_problems, verify_password
+from .tokens import digest, new_secret
+
+__all__ = [
+    "assert_no_demo_accounts",
+    "authenticate",
+    "change_password",
+    "create_api_token",
+    "create_official",
+    "create_user",
+    "get_user",
+    "normalize_email",
+    "request_password_reset",
+    "reset_password",
+    "revoke_api_token",
+    "revoke_sessions",
+    "set_user_status",
+    "start_session",
+]
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_policy(password: str, *, email: str, name: str, field: str = "password") -> None:
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise ValidationError(_("Choose a stronger password."), {field: [_(p) for p in problems]})
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.status == UserStatus.DELETED:
+        raise NotFound(_("No such person."))
+    return user
+
+
+def email_taken(email: str) -> bool:
+    return (
+        db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
+    )
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    organization_id: int | None = None,
+    org_role: OrgRole = OrgRole.MEMBER,
+    is_official: bool = False,
+    status: UserStatus = UserStatus.ACTIVE,
+    is_demo: bool = False,
+    locale: str = "en",
+    job_title: str = "",
+) -> User:
+    """Create a person. Raises Conflict if the e-mail is taken, ValidationError for a weak
+    password. Flushes (so the unique e-mail constraint is checked now)."""
+    email = normalize_email(email)
+    if email_taken(email):
+        raise Conflict(
+            _("An account with this e-mail address already exists."),
+            {"email": [_("An account with this e-mail address already exists.")]},
+        )
+    if password is not None:
+        check_password_policy(password, email=email, name=name)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password) if password else None,
+        organization_id=organization_id,
+        org_role=org_role,
+        is_official=is_official,
+        status=status,
+        is_demo=is_demo,
+        locale=locale,
+        job_title=job_title,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_official(*, email: str, name: str, password: str) -> User:
+    """Create a Seoul official (platform role). Used by the CLI; audited."""
+    user = create_user(email=email, name=name, password=password, is_official=True)
+    record_event("official.created", target_type="user", target_id=user.id)
+    return user
+
+
+def authenticate(email: str, password: str, *, ip: str = "") -> User:
+    """Check credentials. On failure records ``login.failure`` and raises ValidationError with
+    one generic message (it must not reveal which part was wrong or whether the account
+    exists). Pending accounts may sign in (to see that they are waiting)."""
+    email = normalize_email(email)[:254]
+    user = db.session.scalar(select(User).where(User.email == email))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+        record_event(
+            "login.failure", actor_id=user.id if user else None, ip=ip, detail={"email": email}
+        )
+        raise ValidationError(_("The e-mail address or password is not correct."))
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record_event("login.success", actor_id=user.id, ip=ip)
+    return user
+
+
+def start_session(user: User, *, user_agent: str = "") -> str:
+    """Open a browser session for ``user``; returns the raw token for the cookie (sets
+    ``user.session_token`` for Flask-Login). Flushes."""
+    raw, hashed = new_secret()
+    db.session.add(UserSession(user_id=user.id, token_hash=hashed, user_agent=user_agent[:200]))
+    db.session.flush()
+    user.session_token = raw
+    return raw
+
+
+def end_session(raw_token: str | None) -> None:
+    """Revoke one browser session (sign-out)."""
+    if raw_token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == digest(raw_token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def revoke_sessions(user: User, *, api_tokens: bool = False) -> None:
+    """Revoke every browser session of ``user`` (and API tokens when asked)."""
+    now = utcnow()
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    if api_tokens:
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+    from ..realtime.events import disconnect_user
+
+    disconnect_user(user.id)
+
+
+def change_password(user: User, *, current: str, new: str, ip: str = "") -> None:
+    """Change a password after checking the current one; revokes all sessions and tokens
+    (the caller starts a fresh session for the current browser)."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(
+            _("The current password is not correct."),
+            {"current_password": [_("The current password is not correct.")]},
+        )
+    check_password_policy(new, email=user.email, name=user.name, field="new_password")
+    user.password_hash = hash_password(new)
+    revoke_sessions(user, api_tokens=True)
+    record_event("password.changed", actor_id=user.id, ip=ip)
+
+
+def request_password_reset(email: str, *, ip: str = "") -> None:
+    """E-mail a single-use, time-limited reset link if the address belongs to a live account.
+    Says nothing either way (the view shows the same message)."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)[:254]))
+    if user is None or user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+        record_event("password_reset.unknown", ip=ip)
+        return
+    raw, hashed = new_secret()
+    lifetime: timedelta = current_app.config["PASSWORD_RESET_LIFETIME"]
+    db.session.add(
+        PasswordReset(user_id=user.id, token_hash=hashed, expires_at=utcnow() + lifetime)
+    )
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/reset-password/{raw}"
+    with force_locale(user.locale):
+        queue_email(
+            user.email,
+            _("Reset your password"),
+            render_template(
+                "emails/password_reset.txt",
+                user=user,
+                link=link,
+                minutes=int(lifetime.total_seconds() // 60),
+            ),
+            kind="password_reset",
+        )
+    record_event("password_reset.requested", actor_id=user.id, ip=ip)
+
+
+def _live_reset(raw: str) -> PasswordReset:
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == digest(raw[:100]))
+    )
+    if reset is None or reset.used_at is not None or as_utc(reset.expires_at) < utcnow():
+        raise Conflict(_("This reset link has expired or was already used. Ask for a new one."))
+    return reset
+
+
+def check_reset_token(raw: str) -> None:
+    _live_reset(raw)
+
+
+def reset_password(raw: str, new_password: str, *, ip: str = "") -> User:
+    """Set a new password with a reset token. The token is consumed with a compare-and-set
+    (two concurrent uses: one wins). Revokes all sessions and other reset links."""
+    reset = _live_reset(raw)
+    user = get_user(reset.user_id)
+    check_password_policy(new_password, email=user.email, name=user.name)
+    new_hash = hash_password(new_password)
+    consumed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    if consumed != 1:
+        raise Conflict(_("This reset link has expired or was already used. Ask for a new one."))
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    user.password_hash = new_hash
+    revoke_sessions(user, api_tokens=True)
+    record_event("password.reset", actor_id=user.id, ip=ip)
+    return user
+
+
+def set_user_status(actor: User, user: User, status: UserStatus) -> None:
+    """An official disables or re-enables an account; disabling revokes everything."""
+    if not actor.is_official:
+        raise PermissionDenied(_("Only Seoul officials may do this."))
+    if user.id == actor.id:
+        raise Conflict(_("You cannot change the status of your own account."))
+    if status not in (UserStatus.ACTIVE, UserStatus.DISABLED):
+        raise ValidationError(_("Unknown status."))
+    user.status = status
+    if status == UserStatus.DISABLED:
+        revoke_sessions(user, api_tokens=True)
+    record_event(f"user.{status.value}", actor_id=actor.id, target_type="user", target_id=user.id)
+
+
+def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, ApiToken]:
+    """Exchange credentials for a bearer token (stored hashed). Returns (raw, row)."""
+    user = authenticate(email, password, ip=ip)
+    raw, hashed = new_secret()
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=hashed,
+        expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(
+        "api_token.created", actor_id=user.id, ip=ip, target_type="api_token", target_id=token.id
+    )
+    return raw, token
+
+
+def revoke_api_token(raw: str) -> None:
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def update_profile(user: User, *, name: str, job_title: str, locale: str) -> None:
+    user.name = name.strip()
+    user.job_title = job_title.strip()
+    user.locale = locale
+
+
+def list_officials() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.is_official.is_(True), User.status == UserStatus.ACTIVE)
+        )
+    )
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def assert_no_demo_accounts() -> None:
+    """Production refuses to start while demo accounts exist."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..config import UnsafeConfiguration
+
+    try:
+        demo = db.session.scalar(select(func.count(User.id)).where(User.is_demo.is_(True)))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return  # no schema yet: `flask db upgrade` runs before the first start
+    if demo:
+        raise UnsafeConfiguration(
+            "refusing to start in production: demo accounts are present "
+            "(run `flask --app wsgi remove-demo`)"
+        )

@@ -1,0 +1,336 @@
+"""Pages for signing in and out, passwords, invitations, joining and one's own account."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
+from ..db import db
+from ..errors import Conflict, DomainError, NotFound
+from ..extensions import limiter
+from ..forms import show_domain_error, validate_into
+from ..i18n import country_choices
+from ..members.forms import JoinForm
+from ..members.schemas import OrganizationInput
+from ..security import is_safe_redirect
+from . import onboarding, privacy, services
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    DecisionForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+)
+from .models import JoinRequestStatus, User
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def _ip() -> str:
+    return request.remote_addr or ""
+
+
+def _account_key() -> str:
+    """Rate-limit key for credential endpoints: the e-mail address tried, not the client."""
+    email = request.form.get("email") or (request.get_json(silent=True) or {}).get("email") or ""
+    return "account:" + str(email).strip().lower()[:254]
+
+
+def rate_limited(view):
+    for limit in reversed(_LIMITS):
+        view = limit(view)
+    return view
+
+
+_LIMITS = [
+    limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"]),
+    limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+        key_func=_account_key,
+        methods=["POST"],
+    ),
+]
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Start a fresh session: the old session cookie's contents are discarded (rotation)."""
+    session.clear()
+    services.start_session(user, user_agent=request.user_agent.string)
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@policy(PUBLIC)
+@rate_limited
+def login():
+    form = LoginForm()
+    next_url = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, ip=_ip())
+        except DomainError as err:
+            db.session.commit()  # keep the login.failure audit record
+            form.form_errors.append(err.detail)
+        else:
+            sign_in(user, remember=form.remember.data)
+            db.session.commit()
+            if not is_safe_redirect(next_url):
+                next_url = url_for("core.home")
+            return redirect(next_url)
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+@policy(AUTHENTICATED)
+def logout():
+    services.end_session(current_user.get_id())
+    from ..realtime.events import disconnect_user
+
+    disconnect_user(current_user.id)
+    logout_user()
+    session.clear()
+    db.session.commit()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/pending")
+@policy(AUTHENTICATED)
+def pending():
+    if current_user.is_active_member:
+        return redirect(url_for("core.home"))
+    return render_template("accounts/pending.html")
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@policy(PUBLIC)
+@rate_limited
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, ip=_ip())
+        db.session.commit()
+        return render_template("accounts/reset_sent.html")
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@policy(PUBLIC)
+@rate_limited
+def reset_password(token: str):
+    try:
+        services.check_reset_token(token)
+    except Conflict as err:
+        return render_template("accounts/link_problem.html", message=err.detail), 409
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, ip=_ip())
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@policy(PUBLIC)
+def accept_invitation(token: str):
+    try:
+        invitation = onboarding.get_open_invitation(token)
+    except (Conflict, NotFound) as err:
+        return render_template("accounts/link_problem.html", message=err.detail), err.status
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = onboarding.accept_invitation(
+                token, name=form.name.data, password=form.password.data
+            )
+        except DomainError as err:
+            db.session.rollback()
+            if err.status == 409:
+                return render_template("accounts/link_problem.html", message=err.detail), 409
+            show_domain_error(form, err)
+        else:
+            sign_in(user)
+            db.session.commit()
+            flash(_("Welcome to the platform."), "success")
+            return redirect(url_for("members.organization", org_id=user.organization_id))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@policy(PUBLIC)
+@rate_limited
+def join():
+    form = JoinForm(country_choices=country_choices())
+    if form.validate_on_submit():
+        data = validate_into(OrganizationInput, form.to_fields(), form)
+        if data is not None:
+            try:
+                request_row = onboarding.apply_to_join(
+                    data.model_dump(),
+                    name=form.person_name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    motivation=form.motivation.data,
+                    ip=_ip(),
+                )
+            except DomainError as err:
+                db.session.rollback()
+                if "password" in err.errors:
+                    err.errors["password"] = err.errors.pop("password")
+                show_domain_error(form, err)
+            else:
+                sign_in(request_row.applicant)
+                db.session.commit()
+                return redirect(url_for("accounts.pending"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/join.html", form=form), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@policy(AUTHENTICATED)
+def account():
+    form = ProfileForm(obj=current_user)
+    form.locale.choices = list(current_app.config["LANGUAGES"].items())
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            name=form.name.data,
+            job_title=form.job_title.data,
+            locale=form.locale.data,
+        )
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@policy(AUTHENTICATED)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(
+                user, current=form.current_password.data, new=form.new_password.data, ip=_ip()
+            )
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            sign_in(user)  # every other session was revoked; this browser stays signed in
+            db.session.commit()
+            flash(_("Your password is changed. Other devices were signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.get("/account/data")
+@policy(AUTHENTICATED)
+def download_data():
+    data = privacy.export_user_data(current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@policy(AUTHENTICATED)
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(
+                current_user._get_current_object(), password=form.password.data, ip=_ip()
+            )
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            logout_user()
+            session.clear()
+            db.session.commit()
+            flash(_("Your account is deleted."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/delete_account.html", form=form)
+
+
+# ---- officials ----------------------------------------------------------------------------
+
+
+@bp.get("/admin/join-requests")
+@policy(OFFICIAL)
+def join_requests():
+    status_arg = request.args.get("status", "pending")
+    status = JoinRequestStatus(status_arg) if status_arg in JoinRequestStatus else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = onboarding.list_join_requests(status=status, page=page, per_page=20)
+    return render_template(
+        "accounts/join_requests.html",
+        rows=rows,
+        total=total,
+        page=page,
+        status=status_arg,
+        form=DecisionForm(),
+    )
+
+
+@bp.post("/admin/join-requests/<int:request_id>/decision")
+@policy(OFFICIAL)
+def decide_join_request(request_id: int):
+    form = DecisionForm()
+    approve = request.form.get("decision") == "approve"
+    if not form.validate_on_submit():
+        flash(_("The reason is too long."), "error")
+        return redirect(url_for("accounts.join_requests"))
+    try:
+        row = onboarding.decide_join_request(
+            current_user, request_id, approve=approve, reason=form.reason.data or ""
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.detail, "error")
+    else:
+        db.session.commit()
+        flash(
+            _("%(name)s: approved.", name=row.organization.name)
+            if approve
+            else _("%(name)s: declined.", name=row.organization.name),
+            "success",
+        )
+    return redirect(url_for("accounts.join_requests"))
+
+
+@bp.get("/admin/invitations")
+@policy(OFFICIAL)
+def invitations():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = onboarding.list_invitations(page=page, per_page=20)
+    return render_template("accounts/invitations.html", rows=rows, total=total, page=page)

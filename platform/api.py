@@ -1,0 +1,349 @@
+"""The /api/v1 blueprint: declared operations, validation, pagination and the OpenAPI document.
+
+Each feature's api.py declares its endpoints with `operation(...)`, naming the pydantic models
+of the request body, query string and response. The same declarations drive validation
+(400 malformed, 415 wrong content type, 422 invalid fields) and the OpenAPI 3.1 document, so
+the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, Generic, TypeVar
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
+from pydantic.json_schema import models_json_schema
+
+from .access import PUBLIC, policy
+from .db import db
+from .errors import DomainError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+T = TypeVar("T")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: dict[str, list[str]] | None = None
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+
+class BadRequest(DomainError):
+    status = 400
+    title = "Malformed request"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported media type"
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    endpoint: str
+    summary: str
+    tag: str
+    access: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    errors: tuple[int, ...]
+    description: str = ""
+    produces: Sequence[str] = field(default_factory=lambda: ("application/json",))
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _validation_errors(err: PydanticError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in err.errors(include_url=False, include_input=False):
+        name = ".".join(str(p) for p in item["loc"]) or "body"
+        errors.setdefault(name, []).append(item["msg"])
+    return errors
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(_("Send the body as application/json."))
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(_("The body is not valid JSON.")) from exc
+    if not isinstance(data, dict):
+        raise BadRequest(_("The body must be a JSON object."))
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        from .errors import ValidationError
+
+        raise ValidationError(_("Some fields are invalid."), _validation_errors(exc)) from exc
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except PydanticError as exc:
+        from .errors import ValidationError
+
+        raise ValidationError(
+            _("Some query parameters are invalid."), _validation_errors(exc)
+        ) from exc
+
+
+DEFAULT_ERRORS = (400, 401, 403, 404, 429)
+
+
+def operation(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    access: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    produces: Sequence[str] = ("application/json",),
+) -> Callable:
+    """Declare an API endpoint. The view receives path args plus ``body``/``query`` models
+    when declared and returns a pydantic model, a Response, or None (for 204)."""
+
+    def decorate(fn: Callable) -> Callable:
+        @wraps(fn)
+        def view(**kwargs: Any):
+            if body is not None:
+                kwargs["body"] = parse_body(body)
+            if query is not None:
+                kwargs["query"] = parse_query(query)
+            result = fn(**kwargs)
+            if isinstance(result, Response):
+                return result
+            if result is None:
+                return Response(status=204)
+            response_obj = jsonify(result.model_dump(mode="json"))
+            response_obj.status_code = status
+            return response_obj
+
+        policy(access)(view)
+        endpoint = fn.__name__
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
+        all_errors = set(DEFAULT_ERRORS) | set(errors)
+        if access == PUBLIC:
+            all_errors.discard(401)
+        if body is not None:
+            all_errors |= {413, 415, 422}
+        if query is not None:
+            all_errors.add(422)
+        OPERATIONS.append(
+            Operation(
+                rule=rule,
+                method=method.lower(),
+                endpoint=endpoint,
+                summary=summary,
+                tag=tag,
+                access=access,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                errors=tuple(sorted(all_errors)),
+                description=(fn.__doc__ or "").strip(),
+                produces=produces,
+            )
+        )
+        return view
+
+    return decorate
+
+
+def paginated(items: list, total: int, query: PageQuery, model: type[BaseModel]) -> Response:
+    """A list response with an RFC 8288 Link header (first, prev, next, last)."""
+    body = {"items": items, "total": total, "page": query.page, "per_page": query.per_page}
+    response = jsonify(model.model_validate(body).model_dump(mode="json"))
+    last = max(1, -(-total // query.per_page))
+    args = request.args.to_dict()
+    links = []
+
+    def link(page: int, rel: str) -> None:
+        args["page"] = str(page)
+        args["per_page"] = str(query.per_page)
+        url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+        links.append(f'<{url}>; rel="{rel}"')
+
+    link(1, "first")
+    if query.page > 1:
+        link(min(query.page - 1, last), "prev")
+    if query.page < last:
+        link(query.page + 1, "next")
+    link(last, "last")
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+# ---- the OpenAPI document -----------------------------------------------------------------
+
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+_STATUS_TEXT = {
+    400: "Malformed request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid fields",
+    429: "Too many requests",
+    503: "Service unavailable",
+}
+
+
+def build_openapi() -> dict:
+    models: list[tuple[type[BaseModel], str]] = [(Problem, "serialization")]
+    for op in OPERATIONS:
+        if op.body is not None:
+            models.append((op.body, "validation"))
+        if op.response is not None:
+            models.append((op.response, "serialization"))
+    key_map, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    schemas = defs.get("$defs", {})
+
+    def ref(model: type[BaseModel], mode: str) -> dict:
+        return key_map[(model, mode)]
+
+    paths: dict[str, dict] = {}
+    for op in sorted(OPERATIONS, key=lambda o: (o.rule, o.method)):
+        path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", op.rule)
+        parameters = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1}
+                if conv == "int"
+                else {"type": "string"},
+            }
+            for conv, name in _PARAM.findall(op.rule)
+        ]
+        if op.query is not None:
+            qschema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, prop in qschema.get("properties", {}).items():
+                prop = {k: v for k, v in prop.items() if k != "title"}
+                parameters.append(
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": name in qschema.get("required", []),
+                        "schema": prop,
+                    }
+                )
+        responses: dict[str, dict] = {}
+        if op.status == 204:
+            responses["204"] = {"description": "Done"}
+        elif op.response is not None:
+            responses[str(op.status)] = {
+                "description": "Success",
+                "content": {"application/json": {"schema": ref(op.response, "serialization")}},
+            }
+        else:
+            responses[str(op.status)] = {
+                "description": "Success",
+                "content": {ctype: {"schema": {"type": "string"}} for ctype in op.produces},
+            }
+        for code in op.errors:
+            responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+        entry: dict[str, Any] = {
+            "operationId": op.endpoint,
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": parameters,
+            "responses": responses,
+            "x-access": op.access,
+        }
+        if op.description:
+            entry["description"] = op.description
+        if op.access == PUBLIC:
+            entry["security"] = []
+        if op.body is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(op.body, "validation")}},
+            }
+        paths.setdefault(path, {})[op.method] = entry
+
+    problem_ref = key_map[(Problem, "serialization")]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Seoul Smart City Prize Platform API",
+            "version": "1.0.0",
+            "description": "Members, pilots, training and matching for Seoul Smart City Prize "
+            "winners. Errors are application/problem+json.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "responses": {
+                f"E{code}": {
+                    "description": text,
+                    "content": {"application/problem+json": {"schema": problem_ref}},
+                }
+                for code, text in _STATUS_TEXT.items()
+            },
+        },
+        "security": [{"bearer": []}, {"session": []}],
+    }
+
+
+@bp.get("/openapi.json")
+@policy(PUBLIC)
+def openapi_document():
+    return jsonify(build_openapi())
+
+
+@bp.get("/docs")
+@policy(PUBLIC)
+def docs():
+    """A browsable, script-free rendering of the OpenAPI document."""
+    return render_template("api_docs.html", spec=build_openapi())
+
+
+def commit() -> None:
+    """Commit the request's unit of work (API handlers call this once, after the service)."""
+    db.session.commit()

@@ -1,0 +1,61 @@
+"""Site-wide pages: home, health check, language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from .access import PUBLIC, current_actor, policy
+from .db import db
+from .i18n import LANG_COOKIE
+from .security import is_safe_redirect
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@policy(PUBLIC)
+def home():
+    actor = current_actor()
+    if actor is not None and actor.is_active_member:
+        return redirect(url_for("members.directory"))
+    from .members.services import platform_figures
+
+    return render_template("home.html", figures=platform_figures())
+
+
+@bp.get("/healthz")
+@policy(PUBLIC)
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not healthy"
+        db.session.rollback()
+        current_app.logger.warning("health check: database unavailable")
+        response = jsonify({"status": "unavailable"})
+        response.status_code = 503
+        return response
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/language/<code>")
+@policy(PUBLIC)
+def set_language(code: str):
+    target = request.args.get("next", "")
+    if not is_safe_redirect(target):
+        target = url_for("core.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANG_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        actor = current_actor()
+        if actor is not None and actor.locale != code:
+            actor.locale = code
+            db.session.commit()
+    return response

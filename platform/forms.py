@@ -1,0 +1,72 @@
+"""Helpers shared by every feature's forms: pydantic validation behind WTForms rendering."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+from wtforms import SelectMultipleField, widgets
+
+from .errors import DomainError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (rendered inside a fieldset by the form macro)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def attach_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
+    """Show service or schema errors on the matching form fields (or on the form)."""
+    for name, messages in errors.items():
+        field = getattr(form, name.split(".")[0], None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
+def validate_into(model: type[M], data: dict, form: FlaskForm) -> M | None:
+    """Validate ``data`` with ``model``; on failure attach field errors and return None."""
+    try:
+        return model.model_validate(data)
+    except PydanticError as exc:
+        errors: dict[str, list[str]] = {}
+        for item in exc.errors(include_url=False, include_input=False):
+            name = str(item["loc"][0]) if item["loc"] else "form"
+            errors.setdefault(name, []).append(_schema_message(item))
+        attach_errors(form, errors)
+        return None
+
+
+def show_domain_error(form: FlaskForm, err: DomainError) -> None:
+    if err.errors:
+        attach_errors(form, err.errors)
+    else:
+        form.form_errors.append(err.detail)
+
+
+_MESSAGES = {
+    "string_too_short": _l("This is too short."),
+    "string_too_long": _l("This is too long."),
+    "too_long": _l("Too many entries."),
+    "missing": _l("This field is required."),
+    "enum": _l("Choose one of the options."),
+    "int_parsing": _l("Enter a whole number."),
+    "greater_than_equal": _l("This number is too small."),
+    "less_than_equal": _l("This number is too large."),
+}
+
+
+def _schema_message(item: dict) -> str:
+    known = _MESSAGES.get(item.get("type", ""))
+    if known is not None:
+        return str(known)
+    message = item.get("msg", "")
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,67 @@
+"""Languages: locale selection, text direction, localised names of countries and languages."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    supported = list(current_app.config["LANGUAGES"])
+    chosen = request.args.get("lang") if request.endpoint == "core.set_language" else None
+    if chosen in supported:
+        return chosen
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in supported:
+        return cookie
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    return (
+        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()).split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return get_locale().territories.get(code.upper(), code.upper())
+
+
+def language_name(code: str) -> str:
+    return get_locale().languages.get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 countries with names in the current language, sorted by name."""
+    names = get_locale().territories
+    codes = [c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c != "ZZ"]
+    return sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: pair[1])
+
+
+COUNTRY_CODES = frozenset(
+    c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c != "ZZ"
+)
+LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3))
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _i18n_globals():
+        return {
+            "text_direction": text_direction,
+            "current_locale": lambda: str(get_locale()),
+            "country_name": country_name,
+            "language_name": language_name,
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,162 @@
+"""Forms for organisation profiles, awards, invitations and joining."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+
+from ..accounts.forms import PASSWORD_HELP
+from ..accounts.passwords import MAX_LENGTH
+from ..forms import MultiCheckboxField
+from .labels import (
+    AWARD_CATEGORY_LABELS,
+    KIND_LABELS,
+    LANGUAGE_OPTIONS,
+    REGION_LABELS,
+    SECTOR_LABELS,
+    SIZE_LABELS,
+    STAGE_LABELS,
+)
+
+
+def _choices(labels: dict) -> list[tuple[str, object]]:
+    return list(labels.items())
+
+
+class OrganizationForm(FlaskForm):
+    kind = SelectField(_l("Kind of organisation"), choices=_choices(KIND_LABELS))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=160)])
+    country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
+    region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
+    languages = MultiCheckboxField(_l("Working languages"), choices=[])
+    website = URLField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("A full address starting with https://"),
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    sectors = MultiCheckboxField(_l("Sectors"), choices=_choices(SECTOR_LABELS))
+    technologies = StringField(
+        _l("Technologies and capabilities"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Separate them with commas, for example: digital twin, open data"),
+    )
+    challenges = TextAreaField(
+        _l("Challenges (cities)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("One challenge per line."),
+    )
+    development_stage = SelectField(
+        _l("Smart-city development stage (cities)"),
+        choices=[("", _l("Not stated")), *_choices(STAGE_LABELS)],
+        validators=[Optional()],
+    )
+    population = IntegerField(
+        _l("Population (cities)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+    )
+    size = SelectField(
+        _l("Company size (companies)"),
+        choices=[("", _l("Not stated")), *_choices(SIZE_LABELS)],
+        validators=[Optional()],
+    )
+
+    def __init__(self, *args, country_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose a country")), *country_choices]
+        self.languages.choices = [(code, label) for code, label in LANGUAGE_OPTIONS()]
+
+    def to_fields(self) -> dict:
+        """The submitted values in the shape of members.schemas.OrganizationInput."""
+        return {
+            "kind": self.kind.data,
+            "name": self.name.data or "",
+            "country": self.country.data or "",
+            "region": self.region.data,
+            "languages": self.languages.data or [],
+            "website": self.website.data or "",
+            "description": self.description.data or "",
+            "sectors": self.sectors.data or [],
+            "technologies": [t for t in (self.technologies.data or "").split(",") if t.strip()],
+            "challenges": [c for c in (self.challenges.data or "").splitlines() if c.strip()],
+            "development_stage": self.development_stage.data or None,
+            "population": self.population.data,
+            "size": self.size.data or None,
+        }
+
+    def fill_from(self, org) -> None:
+        self.kind.data = org.kind.value
+        self.name.data = org.name
+        self.country.data = org.country
+        self.region.data = org.region.value
+        self.languages.data = list(org.languages or [])
+        self.website.data = org.website
+        self.description.data = org.description
+        self.sectors.data = org.sector_values
+        self.technologies.data = ", ".join(org.technology_values)
+        self.challenges.data = "\n".join(org.challenges or [])
+        self.development_stage.data = str(org.development_stage or "")
+        self.population.data = org.population
+        self.size.data = org.size.value if org.size else ""
+
+
+class JoinForm(OrganizationForm):
+    kind = SelectField(
+        _l("Kind of organisation"),
+        choices=[("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])],
+    )
+    person_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=PASSWORD_HELP,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    motivation = TextAreaField(
+        _l("Why do you want to join? What could you offer winning cities?"),
+        validators=[DataRequired(), Length(max=3000)],
+    )
+
+
+class AwardForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
+    category = SelectField(_l("Category"), choices=_choices(AWARD_CATEGORY_LABELS))
+    project_title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
+    laureate_name = StringField(
+        _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]
+    )
+    partner = StringField(
+        _l("Partner organisation (Special Mentions, e.g. GGGI, IMD)"),
+        validators=[Optional(), Length(max=120)],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    org_role = SelectField(
+        _l("Role in the organisation"),
+        choices=[("member", _l("Member")), ("admin", _l("Administrator"))],
+    )

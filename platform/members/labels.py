@@ -1,0 +1,88 @@
+"""Human labels (translatable) for the members vocabularies."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+KIND_LABELS = {"city": _l("City"), "company": _l("Company"), "institution": _l("Institution")}
+KIND_PLURALS = {"city": _l("Cities"), "company": _l("Companies"), "institution": _l("Institutions")}
+REGION_LABELS = {
+    "africa": _l("Africa"),
+    "asia": _l("Asia"),
+    "europe": _l("Europe"),
+    "latin_america": _l("Latin America and the Caribbean"),
+    "middle_east": _l("Middle East"),
+    "north_america": _l("North America"),
+    "oceania": _l("Oceania"),
+}
+SECTOR_LABELS = {
+    "mobility": _l("Mobility and transport"),
+    "safety": _l("Safety"),
+    "welfare": _l("Welfare"),
+    "environment": _l("Environment"),
+    "energy": _l("Energy"),
+    "culture": _l("Culture"),
+    "governance": _l("Governance"),
+}
+SIZE_LABELS = {
+    "startup": _l("Start-up"),
+    "sme": _l("Small or medium enterprise"),
+    "large": _l("Large company"),
+}
+STAGE_LABELS = {
+    "1": _l("1 — Starting: first digital services"),
+    "2": _l("2 — Developing: several pilots, little integration"),
+    "3": _l("3 — Defined: a smart-city strategy and shared data"),
+    "4": _l("4 — Managed: integrated platforms, measured outcomes"),
+    "5": _l("5 — Leading: city-wide innovation shared with others"),
+}
+AWARD_CATEGORY_LABELS = {
+    "tech_innovacity": _l("Tech-InnovaCity"),
+    "human_centricity": _l("Human-CentriCity"),
+    "leadership": _l("Leadership"),
+    "special_mention": _l("Special Mention"),
+}
+ORG_ROLE_LABELS = {"admin": _l("Administrator"), "member": _l("Member")}
+STATUS_LABELS = {
+    "pending": _l("Awaiting approval"),
+    "active": _l("Active"),
+    "declined": _l("Declined"),
+}
+
+# Working languages offered as checkboxes; names come from CLDR in the reader's language.
+LANGUAGE_CODES_OFFERED = (
+    "ar",
+    "bn",
+    "da",
+    "de",
+    "en",
+    "es",
+    "fr",
+    "hi",
+    "id",
+    "it",
+    "ja",
+    "ko",
+    "mn",
+    "ms",
+    "nl",
+    "pt",
+    "ru",
+    "sw",
+    "th",
+    "tr",
+    "uz",
+    "vi",
+    "zh",
+)
+
+
+def LANGUAGE_OPTIONS() -> list[tuple[str, str]]:
+    names = get_locale().languages
+    return sorted(((c, names.get(c, c)) for c in LANGUAGE_CODES_OFFERED), key=lambda p: p[1])
+
+
+def label(mapping: dict, key) -> str:
+    value = getattr(key, "value", key)
+    return str(mapping.get(str(value), value))

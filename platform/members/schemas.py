@@ -1,0 +1,242 @@
+"""Validated shapes of member data, shared by the HTML forms and the JSON API."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
+from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> object:
+    """Strip surrounding space and control characters (keeping newlines and tabs)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+Text = Annotated[str, BeforeValidator(clean_text)]
+Name = Annotated[str, BeforeValidator(clean_text), StringConstraints(min_length=2, max_length=160)]
+ShortText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=200)]
+LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=5000)]
+
+
+def _tag(value: str) -> str:
+    value = " ".join(value.lower().split())
+    if not value or len(value) > 60:
+        raise ValueError("each entry must be 1 to 60 characters")
+    return value
+
+
+Tag = Annotated[str, BeforeValidator(clean_text), AfterValidator(_tag)]
+
+
+def _country(value: str) -> str:
+    value = value.upper()
+    if value not in COUNTRY_CODES:
+        raise ValueError("unknown country code (use ISO 3166-1 alpha-2, e.g. KR)")
+    return value
+
+
+def _language(value: str) -> str:
+    value = value.lower()
+    if value not in LANGUAGE_CODES:
+        raise ValueError("unknown language code (use ISO 639, e.g. en, ko)")
+    return value
+
+
+def _website(value: str) -> str:
+    if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s<>\"]*", value, re.IGNORECASE):
+        raise ValueError("enter a full web address starting with https://")
+    return value
+
+
+Country = Annotated[str, BeforeValidator(clean_text), AfterValidator(_country)]
+Language = Annotated[str, BeforeValidator(clean_text), AfterValidator(_language)]
+Website = Annotated[
+    str, BeforeValidator(clean_text), StringConstraints(max_length=300), AfterValidator(_website)
+]
+
+
+def _unique(values: list | None) -> list | None:
+    if values is None:
+        return None
+    seen: list = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+class OrganizationFields(BaseModel):
+    """Fields an organisation profile may change. Unknown keys (role, status, owner …) are
+    ignored, so mass assignment cannot touch them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name
+    country: Country
+    region: Region
+    languages: list[Language] = Field(default_factory=list, max_length=10)
+    website: Website = ""
+    description: LongText = ""
+    sectors: list[Sector] = Field(default_factory=list, max_length=7)
+    technologies: list[Tag] = Field(default_factory=list, max_length=30)
+    challenges: list[Annotated[ShortText, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, max_length=20
+    )
+    development_stage: int | None = Field(None, ge=1, le=5)
+    population: int | None = Field(None, ge=0, le=100_000_000)
+    size: CompanySize | None = None
+
+    @field_validator("languages", "sectors", "technologies", "challenges")
+    @classmethod
+    def _dedupe(cls, value: list) -> list:
+        return _unique(value)
+
+
+class OrganizationInput(OrganizationFields):
+    kind: OrgKind
+
+    @model_validator(mode="after")
+    def _kind_specific(self) -> OrganizationInput:
+        # Stage and population describe cities, size describes companies: drop the rest.
+        if self.kind != OrgKind.CITY:
+            self.development_stage = None
+            self.population = None
+            self.challenges = []
+        if self.kind != OrgKind.COMPANY:
+            self.size = None
+        return self
+
+
+class OrganizationPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name | None = None
+    country: Country | None = None
+    region: Region | None = None
+    languages: list[Language] | None = Field(None, max_length=10)
+    website: Website | None = None
+    description: LongText | None = None
+    sectors: list[Sector] | None = Field(None, max_length=7)
+    technologies: list[Tag] | None = Field(None, max_length=30)
+    challenges: list[Annotated[ShortText, StringConstraints(min_length=1)]] | None = Field(
+        None, max_length=20
+    )
+    development_stage: int | None = Field(None, ge=1, le=5)
+    population: int | None = Field(None, ge=0, le=100_000_000)
+    size: CompanySize | None = None
+
+    @field_validator("languages", "sectors", "technologies", "challenges")
+    @classmethod
+    def _dedupe(cls, value: list | None) -> list | None:
+        return _unique(value)
+
+
+class AwardInput(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    year: int = Field(ge=2023, le=2100)
+    category: AwardCategory
+    project_title: ShortText = ""
+    laureate_name: Annotated[
+        str, BeforeValidator(clean_text), StringConstraints(max_length=160)
+    ] = ""
+    partner: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=120)] = ""
+
+    @model_validator(mode="after")
+    def _title_or_laureate(self) -> AwardInput:
+        if self.category == AwardCategory.LEADERSHIP and not self.laureate_name:
+            raise ValueError("a Leadership prize needs the laureate's name")
+        if self.category != AwardCategory.LEADERSHIP and not self.project_title:
+            raise ValueError("a project prize needs the project title")
+        return self
+
+
+class DirectoryQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: ShortText = ""
+    kind: OrgKind | None = None
+    sector: Sector | None = None
+    region: Region | None = None
+    country: Country | None = None
+    award_year: int | None = Field(None, ge=2023, le=2100)
+    award_category: AwardCategory | None = None
+    technology: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=60)] = ""
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+    @field_validator(
+        "kind", "sector", "region", "country", "award_year", "award_category", mode="before"
+    )
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+# ---- responses ---------------------------------------------------------------------------
+
+
+class AwardOut(BaseModel):
+    id: int
+    year: int
+    category: AwardCategory
+    project_title: str
+    laureate_name: str
+    partner: str
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    job_title: str
+    org_role: str
+
+
+class OrganizationOut(BaseModel):
+    id: int
+    kind: OrgKind
+    name: str
+    country: str
+    region: Region
+    languages: list[str]
+    website: str
+    description: str
+    sectors: list[Sector]
+    technologies: list[str]
+    challenges: list[str]
+    development_stage: int | None
+    population: int | None
+    size: CompanySize | None
+    status: str
+    is_demo: bool
+    awards: list[AwardOut]
+    updated_at: datetime
+
+
+class OrganizationDetailOut(OrganizationOut):
+    people: list[PersonOut]
+
+
+class OrganizationPage(BaseModel):
+    items: list[OrganizationOut]
+    total: int
+    page: int
+    per_page: int

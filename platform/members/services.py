@@ -1,0 +1,321 @@
+"""Organisations, awards and the directory."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User, UserStatus
+from ..audit.services import record_event
+from ..db import db
+from ..errors import Conflict, NotFound, PermissionDenied
+from .models import (
+    Award,
+    Organization,
+    OrganizationSector,
+    OrganizationTechnology,
+    OrgKind,
+    OrgStatus,
+    Sector,
+)
+from .permissions import (
+    can_create_organization,
+    can_edit_organization,
+    can_record_award,
+    can_view_organization,
+)
+from .schemas import AwardInput, DirectoryQuery, OrganizationInput, OrganizationPatch
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for search ("Uğur" matches "ugur")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def refresh_search_text(org: Organization) -> None:
+    parts = [
+        org.name,
+        org.description,
+        org.country,
+        org.kind.value,
+        " ".join(org.challenges or []),
+        " ".join(org.sector_values),
+        " ".join(org.technology_values),
+        " ".join(f"{a.project_title} {a.laureate_name} {a.partner}" for a in org.awards),
+    ]
+    org.search_text = " ".join(fold(" ".join(p for p in parts if p)).split())
+
+
+def _apply_fields(org: Organization, fields: dict) -> None:
+    simple = (
+        "name",
+        "country",
+        "region",
+        "languages",
+        "website",
+        "description",
+        "challenges",
+        "development_stage",
+        "population",
+        "size",
+    )
+    for key in simple:
+        if key in fields:
+            setattr(org, key, fields[key])
+    if "name" in fields:
+        org.name_key = _name_key(fields["name"])
+    if "sectors" in fields:
+        wanted = [Sector(s) for s in fields["sectors"]]
+        org.sectors = [s for s in org.sectors if s.sector in wanted] + [
+            OrganizationSector(sector=s) for s in wanted if s not in org.sector_values
+        ]
+    if "technologies" in fields:
+        wanted_t = list(fields["technologies"])
+        org.technologies = [t for t in org.technologies if t.technology in wanted_t] + [
+            OrganizationTechnology(technology=t) for t in wanted_t if t not in org.technology_values
+        ]
+
+
+def _name_conflict(name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Organization.id).where(Organization.name_key == _name_key(name))
+    if exclude_id is not None:
+        stmt = stmt.where(Organization.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _duplicate_name() -> Conflict:
+    message = _("An organisation with this name already exists.")
+    return Conflict(message, {"name": [message]})
+
+
+def create_organization_record(
+    fields: dict, *, status: OrgStatus = OrgStatus.ACTIVE, is_demo: bool = False
+) -> Organization:
+    """Insert an organisation from validated fields (OrganizationInput.model_dump()).
+    Raises Conflict on a duplicate name (also under a race: the unique key decides)."""
+    if _name_conflict(fields["name"]):
+        raise _duplicate_name()
+    org = Organization(kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo)
+    _apply_fields(org, fields)
+    refresh_search_text(org)
+    db.session.add(org)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _duplicate_name() from exc
+    return org
+
+
+def create_organization(actor: User, data: OrganizationInput) -> Organization:
+    """An official creates an organisation (city, company or institution). Audited."""
+    if not can_create_organization(actor):
+        raise PermissionDenied(_("Only Seoul officials may create organisations."))
+    org = create_organization_record(data.model_dump())
+    record_event(
+        "organization.created", actor_id=actor.id, target_type="organization", target_id=org.id
+    )
+    return org
+
+
+def get_organization_for_update(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    return org
+
+
+def get_organization(actor: User | None, org_id: int) -> Organization:
+    """An organisation the actor may see, with tags and awards loaded; NotFound otherwise
+    (also when it exists but is hidden from the actor)."""
+    org = db.session.scalar(
+        select(Organization)
+        .where(Organization.id == org_id)
+        .options(
+            selectinload(Organization.sectors),
+            selectinload(Organization.technologies),
+            selectinload(Organization.awards),
+        )
+    )
+    if org is None or not can_view_organization(actor, org):
+        raise NotFound(_("No such organisation."))
+    return org
+
+
+def update_organization(actor: User, org_id: int, patch: OrganizationPatch) -> Organization:
+    """An org admin (own organisation) or an official changes a profile. Only the fields
+    sent are changed; kind, status and ownership cannot be changed here. Audited."""
+    org = get_organization(actor, org_id)
+    if not can_edit_organization(actor, org):
+        raise PermissionDenied(_("You may only edit your own organisation."))
+    fields = patch.model_dump(exclude_unset=True)
+    if fields.get("name") is None:
+        fields.pop("name", None)
+    for required in ("country", "region"):
+        if required in fields and fields[required] is None:
+            fields.pop(required)
+    if org.kind != OrgKind.CITY:
+        for key in ("development_stage", "population", "challenges"):
+            fields.pop(key, None)
+    if org.kind != OrgKind.COMPANY:
+        fields.pop("size", None)
+    for key in ("languages", "sectors", "technologies", "challenges", "website", "description"):
+        if key in fields and fields[key] is None:
+            fields[key] = [] if key not in ("website", "description") else ""
+    if "name" in fields and _name_conflict(fields["name"], exclude_id=org.id):
+        raise _duplicate_name()
+    _apply_fields(org, fields)
+    refresh_search_text(org)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _duplicate_name() from exc
+    record_event(
+        "organization.updated",
+        actor_id=actor.id,
+        target_type="organization",
+        target_id=org.id,
+        detail={"fields": sorted(fields)},
+    )
+    return org
+
+
+def record_award(actor: User, org_id: int | None, data: AwardInput) -> Award:
+    """An official records a prize for an organisation (and/or a named laureate)."""
+    if not can_record_award(actor):
+        raise PermissionDenied(_("Only Seoul officials may record awards."))
+    org = get_organization_for_update(org_id) if org_id is not None else None
+    award = Award(organization=org, **data.model_dump())
+    db.session.add(award)
+    db.session.flush()
+    if org is not None:
+        db.session.refresh(org, ["awards"])
+        refresh_search_text(org)
+    record_event("award.recorded", actor_id=actor.id, target_type="award", target_id=award.id)
+    return award
+
+
+def delete_award(actor: User, award_id: int) -> None:
+    if not can_record_award(actor):
+        raise PermissionDenied(_("Only Seoul officials may record awards."))
+    award = db.session.get(Award, award_id)
+    if award is None:
+        raise NotFound(_("No such award."))
+    org = award.organization
+    db.session.delete(award)
+    db.session.flush()
+    if org is not None:
+        db.session.refresh(org, ["awards"])
+        refresh_search_text(org)
+    record_event("award.deleted", actor_id=actor.id, target_type="award", target_id=award_id)
+
+
+def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
+    stmt = select(Organization)
+    if actor is not None and actor.is_official:
+        stmt = stmt.where(Organization.status != OrgStatus.DECLINED)
+    else:
+        stmt = stmt.where(Organization.status == OrgStatus.ACTIVE)
+    for term in fold(query.q).split()[:8]:
+        stmt = stmt.where(Organization.search_text.contains(term, autoescape=True))
+    if query.kind:
+        stmt = stmt.where(Organization.kind == query.kind)
+    if query.region:
+        stmt = stmt.where(Organization.region == query.region)
+    if query.country:
+        stmt = stmt.where(Organization.country == query.country)
+    if query.sector:
+        stmt = stmt.where(
+            exists().where(
+                OrganizationSector.organization_id == Organization.id,
+                OrganizationSector.sector == query.sector,
+            )
+        )
+    if query.technology:
+        tech = " ".join(query.technology.lower().split())
+        stmt = stmt.where(
+            exists().where(
+                OrganizationTechnology.organization_id == Organization.id,
+                OrganizationTechnology.technology.contains(tech, autoescape=True),
+            )
+        )
+    if query.award_year or query.award_category:
+        conditions = [Award.organization_id == Organization.id]
+        if query.award_year:
+            conditions.append(Award.year == query.award_year)
+        if query.award_category:
+            conditions.append(Award.category == query.award_category)
+        stmt = stmt.where(exists().where(*conditions))
+    return stmt
+
+
+def search_directory(actor: User | None, query: DirectoryQuery) -> tuple[list[Organization], int]:
+    """One page of organisations matching the query, tags and awards eagerly loaded (three
+    queries per page whatever its size), plus the total count."""
+    stmt = _directory_filter(actor, query)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = db.session.scalars(
+        stmt.options(
+            selectinload(Organization.sectors),
+            selectinload(Organization.technologies),
+            selectinload(Organization.awards),
+        )
+        .order_by(Organization.name_key, Organization.id)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+    ).all()
+    return list(rows), total
+
+
+def list_people(org: Organization) -> list[User]:
+    """The active members of an organisation (names and roles are public to members)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organization_id == org.id, User.status == UserStatus.ACTIVE)
+            .order_by(User.org_role, User.name)
+        )
+    )
+
+
+def list_organization_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Organization.id, Organization.name)
+        .where(Organization.status == OrgStatus.ACTIVE)
+        .order_by(Organization.name_key)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def platform_figures() -> dict[str, int]:
+    """Counts shown on the public home page."""
+    rows = db.session.execute(
+        select(Organization.kind, func.count(Organization.id))
+        .where(Organization.status == OrgStatus.ACTIVE)
+        .group_by(Organization.kind)
+    )
+    counts = {kind: n for kind, n in rows}  # noqa: C416 - dict(Result) treats it as a mapping
+    countries = (
+        db.session.scalar(
+            select(func.count(func.distinct(Organization.country))).where(
+                Organization.status == OrgStatus.ACTIVE
+            )
+        )
+        or 0
+    )
+    return {
+        "cities": counts.get(OrgKind.CITY, 0),
+        "companies": counts.get(OrgKind.COMPANY, 0),
+        "institutions": counts.get(OrgKind.INSTITUTION, 0),
+        "countries": countries,
+    }

@@ -1,0 +1,171 @@
+"""Directory, organisation profiles, awards and invitations (HTML)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import MEMBER, OFFICIAL, policy
+from ..accounts import onboarding
+from ..accounts.models import OrgRole
+from ..db import db
+from ..errors import DomainError
+from ..forms import show_domain_error, validate_into
+from ..i18n import country_choices
+from . import services
+from .forms import AwardForm, InviteForm, OrganizationForm
+from .labels import LANGUAGE_OPTIONS
+from .permissions import can_edit_organization, can_invite_member, can_record_award
+from .schemas import AwardInput, DirectoryQuery, OrganizationInput, OrganizationPatch
+
+bp = Blueprint("members", __name__, template_folder="templates")
+
+
+@bp.get("/directory")
+@policy(MEMBER)
+def directory():
+    args = {k: v for k, v in request.args.items() if v != ""}
+    form_errors: dict[str, list[str]] = {}
+    try:
+        query = DirectoryQuery.model_validate(args)
+    except ValueError as exc:  # pydantic.ValidationError: show the filters that were wrong
+        for item in getattr(exc, "errors", list)():
+            form_errors.setdefault(str(item["loc"][0]), []).append(_("Not a valid choice."))
+        query = DirectoryQuery.model_validate(
+            {k: v for k, v in args.items() if k not in form_errors}
+        )
+    orgs, total = services.search_directory(current_user, query)
+    last_page = max(1, -(-total // query.per_page))
+    return render_template(
+        "members/directory.html",
+        orgs=orgs,
+        total=total,
+        query=query,
+        last_page=last_page,
+        countries=country_choices(),
+        filter_errors=form_errors,
+        args=args,
+    ), (200 if not form_errors else 422)
+
+
+@bp.get("/organizations/<int:org_id>")
+@policy(MEMBER)
+def organization(org_id: int):
+    org = services.get_organization(current_user, org_id)
+    return render_template(
+        "members/organization.html",
+        org=org,
+        people=services.list_people(org),
+        can_edit=can_edit_organization(current_user, org),
+        can_invite=can_invite_member(current_user, org, OrgRole.MEMBER),
+        can_award=can_record_award(current_user),
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@policy(OFFICIAL)
+def create_organization():
+    form = OrganizationForm(country_choices=country_choices())
+    if form.validate_on_submit():
+        data = validate_into(OrganizationInput, form.to_fields(), form)
+        if data is not None:
+            try:
+                org = services.create_organization(current_user, data)
+            except DomainError as err:
+                db.session.rollback()
+                show_domain_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("%(name)s is created.", name=org.name), "success")
+                return redirect(url_for("members.organization", org_id=org.id))
+    return render_template(
+        "members/organization_form.html", form=form, org=None, languages_offered=LANGUAGE_OPTIONS()
+    ), _form_status(form)
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@policy(MEMBER)
+def edit_organization(org_id: int):
+    org = services.get_organization(current_user, org_id)
+    if not can_edit_organization(current_user, org):
+        abort(403)
+    form = OrganizationForm(country_choices=country_choices())
+    if request.method == "GET":
+        form.fill_from(org)
+    form.kind.data = org.kind.value  # the kind is fixed once created
+    if form.validate_on_submit():
+        fields = form.to_fields()
+        fields.pop("kind")
+        patch = validate_into(OrganizationPatch, fields, form)
+        if patch is not None:
+            try:
+                services.update_organization(current_user, org.id, patch)
+            except DomainError as err:
+                db.session.rollback()
+                show_domain_error(form, err)
+            else:
+                db.session.commit()
+                flash(_("The profile is saved."), "success")
+                return redirect(url_for("members.organization", org_id=org.id))
+    return render_template(
+        "members/organization_form.html", form=form, org=org, languages_offered=LANGUAGE_OPTIONS()
+    ), _form_status(form)
+
+
+@bp.route("/organizations/<int:org_id>/awards/new", methods=["GET", "POST"])
+@policy(OFFICIAL)
+def add_award(org_id: int):
+    org = services.get_organization(current_user, org_id)
+    form = AwardForm()
+    if form.validate_on_submit():
+        data = validate_into(AwardInput, dict(form.data), form)
+        if data is not None:
+            services.record_award(current_user, org.id, data)
+            db.session.commit()
+            flash(_("The award is recorded."), "success")
+            return redirect(url_for("members.organization", org_id=org.id))
+    return render_template("members/award_form.html", form=form, org=org), _form_status(form)
+
+
+@bp.post("/awards/<int:award_id>/delete")
+@policy(OFFICIAL)
+def delete_award(award_id: int):
+    org_id = request.form.get("org_id", type=int)
+    services.delete_award(current_user, award_id)
+    db.session.commit()
+    flash(_("The award is removed."), "success")
+    if org_id:
+        return redirect(url_for("members.organization", org_id=org_id))
+    return redirect(url_for("members.directory"))
+
+
+@bp.route("/organizations/<int:org_id>/invite", methods=["GET", "POST"])
+@policy(MEMBER)
+def invite(org_id: int):
+    org = services.get_organization(current_user, org_id)
+    if not can_invite_member(current_user, org, OrgRole.MEMBER):
+        abort(403)
+    form = InviteForm()
+    if not current_user.is_official:
+        form.org_role.choices = [c for c in form.org_role.choices if c[0] == "member"]
+    if form.validate_on_submit():
+        try:
+            onboarding.create_invitation(
+                current_user,
+                email=form.email.data,
+                organization_id=org.id,
+                org_role=OrgRole(form.org_role.data),
+            )
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("members.organization", org_id=org.id))
+    return render_template("members/invite.html", form=form, org=org), _form_status(form)
+
+
+def _form_status(form) -> int:
+    return 422 if (form.errors or form.form_errors) else 200

@@ -1,0 +1,161 @@
+"""Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), clients
+signed in per role, factories that go through services, and a Socket.IO client.
+
+Services that tests need but the machine lacks (PostgreSQL, Chromium) make their tests skip
+with a reason — unless SEOUL_REQUIRE=postgres,browser is set (CI), in which case a missing
+service fails the run instead of passing it silently.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from seoul_platform.accounts import passwords
+from seoul_platform.accounts.models import User
+from seoul_platform.app import create_app
+from seoul_platform.config import TestConfig
+from seoul_platform.db import db as _db
+from seoul_platform.extensions import limiter, socketio
+from seoul_platform.members.models import Organization
+from support import Factory, signed_in
+
+# Argon2 at production cost makes every sign-in ~50 ms; tests keep the algorithm (Argon2id)
+# and lower the cost. tests/accounts/test_passwords.py checks the production parameters.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+passwords._DUMMY_HASH = passwords._hasher.hash("dummy")
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp_dir = Path(tempfile.mkdtemp(prefix="seoul-test-"))
+    config = {"SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir)}
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = config["SQLALCHEMY_DATABASE_URI"]
+
+    application = create_app(Config)
+    with application.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Empty every table and the rate-limit counters after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+    limiter.reset()
+
+
+@pytest.fixture
+def db(app) -> Iterator:
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(db, app) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture
+def official(make) -> User:
+    return make.user(official=True, email="official@seoul.example", name="Kim Official")
+
+
+@pytest.fixture
+def city(make) -> Organization:
+    return make.org(
+        "city",
+        name="Testville",
+        country="DK",
+        region="europe",
+        sectors=["welfare"],
+        development_stage=3,
+    )
+
+
+@pytest.fixture
+def company(make) -> Organization:
+    return make.org(
+        "company",
+        name="Acme Twins",
+        country="KR",
+        region="asia",
+        sectors=["environment"],
+        technologies=["digital twin"],
+        size="sme",
+    )
+
+
+@pytest.fixture
+def city_admin(make, city) -> User:
+    return make.user(city, role="admin", email="admin@testville.example", name="Ada Admin")
+
+
+@pytest.fixture
+def city_member(make, city) -> User:
+    return make.user(city, role="member", email="member@testville.example", name="Mo Member")
+
+
+@pytest.fixture
+def company_admin(make, company) -> User:
+    return make.user(company, role="admin", email="admin@acme.example", name="Cy Company")
+
+
+@pytest.fixture
+def official_client(app, official):
+    return signed_in(app, official)
+
+
+@pytest.fixture
+def admin_client(app, city_admin):
+    return signed_in(app, city_admin)
+
+
+@pytest.fixture
+def member_client(app, city_member):
+    return signed_in(app, city_member)
+
+
+@pytest.fixture
+def socket_client_for(app):
+    """Build a Socket.IO test client sharing a Flask test client's cookies."""
+    made = []
+
+    def build(flask_client):
+        sc = socketio.test_client(app, flask_test_client=flask_client)
+        made.append(sc)
+        return sc
+
+    yield build
+    for sc in made:
+        if sc.is_connected():
+            sc.disconnect()

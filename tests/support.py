@@ -1,0 +1,107 @@
+"""Helpers for tests: factories through services, signing in, CSRF tokens, bearer tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from seoul_platform.accounts import services as account_services
+from seoul_platform.accounts.models import OrgRole, User, UserStatus
+from seoul_platform.db import db as _db
+from seoul_platform.members import services as member_services
+from seoul_platform.members.models import Organization
+from seoul_platform.members.schemas import OrganizationInput
+
+PASSWORD = "correct horse battery staple 42"
+REQUIRED = {s.strip() for s in os.environ.get("SEOUL_REQUIRE", "").split(",") if s.strip()}
+
+
+def require_or_skip(service: str, reason: str) -> None:
+    """Skip (on a laptop) or fail (in CI, when the service is required)."""
+    if service in REQUIRED:
+        pytest.fail(f"{service} is required here but unavailable: {reason}")
+    pytest.skip(reason)
+
+
+# ---- factories (through services) ---------------------------------------------------------
+
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def org(self, kind: str = "city", **fields) -> Organization:
+        n = self._next()
+        data = {
+            "kind": kind,
+            "name": fields.pop("name", f"Test {kind.title()} {n}"),
+            "country": fields.pop("country", "KR"),
+            "region": fields.pop("region", "asia"),
+            **fields,
+        }
+        org = member_services.create_organization_record(OrganizationInput(**data).model_dump())
+        _db.session.commit()
+        return org
+
+    def user(
+        self,
+        org: Organization | None = None,
+        *,
+        role: str = "member",
+        official: bool = False,
+        status: UserStatus = UserStatus.ACTIVE,
+        email: str | None = None,
+        name: str | None = None,
+    ) -> User:
+        n = self._next()
+        user = account_services.create_user(
+            email=email or f"person{n}@example.org",
+            name=name or f"Person {n}",
+            password=PASSWORD,
+            organization_id=org.id if org else None,
+            org_role=OrgRole(role),
+            is_official=official,
+            status=status,
+        )
+        _db.session.commit()
+        return user
+
+
+# ---- signing in ---------------------------------------------------------------------------
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, user_or_email, password: str = PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def signed_in(app, user) -> object:
+    client = app.test_client()
+    response = login(client, user)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def bearer(client, user, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
