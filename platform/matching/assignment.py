@@ -36,7 +36,7 @@ class AssignmentRequest:
 
     id: Id
     demand: int
-    sector: str | None = None  # optional label, only used to explain shortages
+    sector: str | None = None  # optional label, used to explain shortages by sector
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,6 @@ class AssignmentFirm:
     id: Id
     capacity: int
     min_load: int = 0
-    sectors: tuple[str, ...] = ()  # optional labels, only used to explain shortages
 
 
 @dataclass(frozen=True, slots=True)

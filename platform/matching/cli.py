@@ -106,8 +106,8 @@ def _pairs(data: dict[str, Any], key: str) -> tuple[tuple[str | int, str | int],
 def parse_problem(data: object) -> AssignmentProblem:
     """Turn decoded JSON into an :class:`AssignmentProblem`; raise :class:`InputError` on bad shape.
 
-    Optional extensions beyond API.md: ``requests[].sector`` (string) and ``firms[].sectors`` (array
-    of strings) to explain shortages by sector, ``firms[].min_load`` (integer) for minimum loads.
+    Optional extensions beyond API.md: ``requests[].sector`` (string) to explain shortages by
+    sector and ``firms[].min_load`` (integer) for minimum loads. Unknown fields are ignored.
     """
     if not isinstance(data, dict):
         raise InputError(f"input must be a JSON object, got {_type_name(data)}")
@@ -127,16 +127,12 @@ def parse_problem(data: object) -> AssignmentProblem:
     firms = []
     for i, f in enumerate(_objects(data, "firms")):
         where = f"firms[{i}]"
-        sectors = _get(f, "sectors", where, required=False) or []
-        if not isinstance(sectors, list) or not all(isinstance(s, str) for s in sectors):
-            raise InputError(f"{where}.sectors: expected an array of strings")
         min_load = _get(f, "min_load", where, required=False)
         firms.append(
             AssignmentFirm(
                 _expect_id(_get(f, "id", where), f"{where}.id"),
                 _expect_int(_get(f, "capacity", where), f"{where}.capacity"),
                 0 if min_load is None else _expect_int(min_load, f"{where}.min_load"),
-                tuple(sectors),
             )
         )
     edges = []

@@ -132,21 +132,33 @@ def explain_min_loads(
 def sector_shortages(
     problem: AssignmentProblem, unfilled: Sequence[Unfilled]
 ) -> tuple[Diagnostic, ...]:
-    """For sectors with unfilled requests, report labelled demand exceeding labelled capacity."""
-    if not any(f.sectors for f in problem.firms):
-        return ()
+    """For sectors with unfilled requests, report demand above the capacity that could serve it.
+
+    A sector's capacity is the total capacity of the firms with an allowed edge to at least one of
+    its requests, so "demand > capacity" is a true bound on what the sector can get, not a guess.
+    """
     by_id = {r.id: r for r in problem.requests}
     sectors = sorted({s for u in unfilled if (s := by_id[u.request].sector) is not None})
+    if not sectors:
+        return ()
+    forbidden = set(problem.forbidden)
+    capacity = {f.id: f.capacity for f in problem.firms}
     out = []
     for s in sectors:
-        demand = sum(r.demand for r in problem.requests if r.sector == s)
-        capacity = sum(f.capacity for f in problem.firms if s in f.sectors)
-        if demand > capacity:
+        members = {r.id for r in problem.requests if r.sector == s}
+        demand = sum(by_id[r].demand for r in members)
+        firms = {
+            e.firm
+            for e in problem.edges
+            if e.request in members and (e.request, e.firm) not in forbidden
+        }
+        supply = sum(capacity[f] for f in firms)
+        if demand > supply:
             out.append(
                 Diagnostic(
                     "sector_shortage",
-                    f"sector {s}: demand {demand} > capacity {capacity}",
-                    {"sector": s, "demand": demand, "capacity": capacity},
+                    f"sector {s}: demand {demand} > capacity {supply}",
+                    {"sector": s, "demand": demand, "capacity": supply},
                 )
             )
     return tuple(out)
