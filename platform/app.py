@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, security
 from .config import Config, check_production, config_from_environment
-from .db import configure_sqlite, db, mark_read_only
+from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
 from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
 
@@ -54,6 +54,12 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+
+    # First hook of all: it decides how the request's transaction begins, before any query.
+    @app.before_request
+    def _write_transactions():
+        set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
+
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
     )
@@ -67,10 +73,6 @@ def _init_extensions(app: Flask) -> None:
     from .accounts.auth import init_auth
 
     init_auth(app, login_manager)
-
-    @app.before_request
-    def _read_only_transactions():
-        g._ro_token = mark_read_only(request.method in {"GET", "HEAD", "OPTIONS"})
 
     security.init_security(app)
     access.init_access(app)

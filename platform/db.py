@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import enum
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -51,14 +53,25 @@ def as_utc(value: datetime) -> datetime:
 
 
 # On SQLite a deferred transaction that reads and later writes can fail with SQLITE_BUSY
-# without waiting, when another writer committed in between. Write transactions therefore
-# start with BEGIN IMMEDIATE (the database lock is taken up front and waiters queue on
-# busy_timeout); requests that only read (GET/HEAD) start a plain deferred transaction.
-_read_only: contextvars.ContextVar[bool] = contextvars.ContextVar("read_only", default=False)
+# without waiting, when another writer committed in between. Transactions that will write
+# therefore start with BEGIN IMMEDIATE (the write lock is taken up front; waiters queue on
+# busy_timeout). Write requests (POST, PUT, PATCH, DELETE) declare that intent in app.py;
+# CLI commands, jobs and tests that write from several threads use `write_intent()`.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
 
-def mark_read_only(value: bool) -> contextvars.Token:
-    return _read_only.set(value)
+def set_write_intent(value: bool) -> contextvars.Token:
+    return _write_intent.set(value)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    """Begin transactions in this block with the write lock taken (SQLite only)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -80,4 +93,4 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

@@ -38,6 +38,10 @@ def init_security(app: Flask) -> None:
             return
         if getattr(g, "api_user", None) is not None:
             return
+        # An anonymous JSON call carries no ambient credential to abuse, and a cross-site
+        # page cannot send application/json without a CORS preflight (which we never allow).
+        if request.path.startswith("/api/") and not current_user.is_authenticated:
+            return
         if request.endpoint in app.config.get("CSRF_EXEMPT_ENDPOINTS", ()):
             return
         csrf.protect()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from flask import has_app_context
+from flask.testing import FlaskClient
 from seoul_platform.accounts import passwords
 from seoul_platform.accounts.models import User
 from seoul_platform.app import create_app
@@ -30,6 +32,22 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 passwords._DUMMY_HASH = passwords._hasher.hash("dummy")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own ``g`` and its own
+    database session. The test's session is expired afterwards so it sees the request's
+    commits."""
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction first (SQLite readers see a snapshot) and after.
+        if has_app_context():
+            _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            _db.session.commit()
+        return response
+
+
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
 
@@ -43,6 +61,7 @@ def app():
         SQLALCHEMY_DATABASE_URI = config["SQLALCHEMY_DATABASE_URI"]
 
     application = create_app(Config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _db.drop_all()
         _db.create_all()

@@ -22,7 +22,7 @@ from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
 from ..db import db
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import limiter
-from ..forms import show_domain_error, validate_into
+from ..forms import choices, show_domain_error, validate_into
 from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
@@ -214,7 +214,7 @@ def join():
 @policy(AUTHENTICATED)
 def account():
     form = ProfileForm(obj=current_user)
-    form.locale.choices = list(current_app.config["LANGUAGES"].items())
+    form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if form.validate_on_submit():
         services.update_profile(
             current_user,
@@ -289,7 +289,8 @@ def delete_account():
 @policy(OFFICIAL)
 def join_requests():
     status_arg = request.args.get("status", "pending")
-    status = JoinRequestStatus(status_arg) if status_arg in JoinRequestStatus else None
+    known = {s.value for s in JoinRequestStatus}
+    status = JoinRequestStatus(status_arg) if status_arg in known else None
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = onboarding.list_join_requests(status=status, page=page, per_page=20)
     return render_template(

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from ..accounts.forms import PASSWORD_HELP
 from ..accounts.passwords import MAX_LENGTH
-from ..forms import MultiCheckboxField
+from ..forms import MultiCheckboxField, choices
 from .labels import (
     AWARD_CATEGORY_LABELS,
     KIND_LABELS,
@@ -29,8 +29,8 @@ from .labels import (
 )
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return list(labels.items())
+def _choices(labels: dict) -> list:
+    return choices(labels.items())
 
 
 class OrganizationForm(FlaskForm):
@@ -58,7 +58,7 @@ class OrganizationForm(FlaskForm):
     )
     development_stage = SelectField(
         _l("Smart-city development stage (cities)"),
-        choices=[("", _l("Not stated")), *_choices(STAGE_LABELS)],
+        choices=choices([("", _l("Not stated")), *STAGE_LABELS.items()]),
         validators=[Optional()],
     )
     population = IntegerField(
@@ -66,14 +66,14 @@ class OrganizationForm(FlaskForm):
     )
     size = SelectField(
         _l("Company size (companies)"),
-        choices=[("", _l("Not stated")), *_choices(SIZE_LABELS)],
+        choices=choices([("", _l("Not stated")), *SIZE_LABELS.items()]),
         validators=[Optional()],
     )
 
     def __init__(self, *args, country_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country")), *country_choices]
-        self.languages.choices = [(code, label) for code, label in LANGUAGE_OPTIONS()]
+        self.country.choices = choices([("", _l("Choose a country")), *country_choices])
+        self.languages.choices = choices(LANGUAGE_OPTIONS())
 
     def to_fields(self) -> dict:
         """The submitted values in the shape of members.schemas.OrganizationInput."""
@@ -112,7 +112,9 @@ class OrganizationForm(FlaskForm):
 class JoinForm(OrganizationForm):
     kind = SelectField(
         _l("Kind of organisation"),
-        choices=[("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])],
+        choices=choices(
+            [("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])]
+        ),
     )
     person_name = StringField(
         _l("Your name"),
@@ -158,5 +160,5 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
     org_role = SelectField(
         _l("Role in the organisation"),
-        choices=[("member", _l("Member")), ("admin", _l("Administrator"))],
+        choices=choices([("member", _l("Member")), ("admin", _l("Administrator"))]),
     )

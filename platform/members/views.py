@@ -148,7 +148,7 @@ def invite(org_id: int):
         abort(403)
     form = InviteForm()
     if not current_user.is_official:
-        form.org_role.choices = [c for c in form.org_role.choices if c[0] == "member"]
+        form.org_role.choices = [c for c in form.org_role.choices if c.value == "member"]
     if form.validate_on_submit():
         try:
             onboarding.create_invitation(

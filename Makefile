@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine:
+#   make run   — virtualenv, dependencies, database, demo data, server on http://127.0.0.1:5000
+#   make test  — virtualenv, dependencies, the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+export FLASK_APP := wsgi
+
+.PHONY: install translations run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres,redis,server]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d platform/translations
+
+run: translations
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/python wsgi.py
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check platform tests bench wsgi.py
+	$(BIN)/ruff format --check platform tests bench wsgi.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
