@@ -1,11 +1,252 @@
-"""Demo data (placeholder until the demo data set lands)."""
+"""Loading and removing the demo data set (``flask seed-demo`` / ``flask remove-demo``).
+
+The data itself is in ``demo_data.py``. Everything is created through the same services the
+web pages use (validation, name keys, search text, audit), so demo rows obey the same
+invariants as real ones. Both functions only add and flush; the CLI command commits once, so
+a failed seed leaves nothing half-loaded.
+
+Idempotency is keyed on what the database already keeps unique: an organisation's
+``name_key`` (its case- and accent-folded name), a person's e-mail address, and for awards
+the (organisation, year, category, title, laureate) tuple. A second run finds every key and
+creates nothing.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import Delete, delete, or_, select
+
+from .accounts.models import (
+    ApiToken,
+    Invitation,
+    JoinRequest,
+    OrgRole,
+    PasswordReset,
+    User,
+    UserSession,
+    UserStatus,
+)
+from .accounts.onboarding import apply_to_join
+from .accounts.services import create_user, normalize_email
+from .audit.services import record_event
+from .db import db
+from .demo_data import (
+    DEMO_AWARDS,
+    DEMO_ORGANIZATIONS,
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    PENDING_APPLICANT,
+    PENDING_APPLICATION,
+    PENDING_MOTIVATION,
+    PRIZE_2023_AWARDS,
+    PRIZE_2023_ORGANIZATIONS,
+    AwardSpec,
+    OrgSpec,
+    PersonSpec,
+)
+from .mail.models import OutboundEmail
+from .members.models import (
+    Award,
+    Organization,
+    OrganizationSector,
+    OrganizationTechnology,
+    OrgStatus,
+)
+from .members.schemas import AwardInput, OrganizationInput
+
+# The unique key create_organization_record checks; reused so our look-up cannot drift from it.
+from .members.services import _name_key, create_organization_record, record_award
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
+
+# (e-mail, what the account can show) for the README; all use DEMO_PASSWORD.
+DEMO_ACCOUNTS: list[tuple[str, str]] = [
+    (p["email"], p["role"]) for p in [*DEMO_PEOPLE, PENDING_APPLICANT]
+]
+
+
+@dataclass
+class _Tally:
+    """What one seed run created and what it found already there."""
+
+    organizations: int = 0
+    awards: int = 0
+    people: int = 0
+    join_requests: int = 0
+    existing: int = 0
+
+    def summary(self) -> str:
+        emails = ", ".join(email for email, _ in DEMO_ACCOUNTS)
+        return (
+            f"demo data: created {self.organizations} organisations, {self.awards} awards, "
+            f"{self.people} accounts, {self.join_requests} join requests "
+            f"({self.existing} already present); sign in as {emails} "
+            f"with password {DEMO_PASSWORD}"
+        )
+
+
+def _find_org(name: str) -> Organization | None:
+    return db.session.scalar(select(Organization).where(Organization.name_key == _name_key(name)))
+
+
+def _find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _org_fields(spec: OrgSpec) -> dict:
+    # Validate exactly as the forms and the API do; a typo in demo_data fails loudly here.
+    return OrganizationInput(**spec).model_dump()
+
+
+def _ensure_org(spec: OrgSpec, tally: _Tally) -> None:
+    if _find_org(spec["name"]) is not None:
+        tally.existing += 1
+        return
+    create_organization_record(_org_fields(spec), status=OrgStatus.ACTIVE, is_demo=True)
+    tally.organizations += 1
+
+
+def _ensure_award(official: User, spec: AwardSpec, tally: _Tally) -> None:
+    org = _find_org(spec["organization"])
+    # Never decorate an organisation an official created for real under the same name.
+    if org is None or not org.is_demo:
+        return
+    data = AwardInput(**{k: v for k, v in spec.items() if k != "organization"})
+    duplicate = db.session.scalar(
+        select(Award.id).where(
+            Award.organization_id == org.id,
+            Award.year == data.year,
+            Award.category == data.category,
+            Award.project_title == data.project_title,
+            Award.laureate_name == data.laureate_name,
+        )
+    )
+    if duplicate is not None:
+        tally.existing += 1
+        return
+    record_award(official, org.id, data)
+    tally.awards += 1
+
+
+def _ensure_person(spec: PersonSpec, tally: _Tally) -> User:
+    existing = _find_user(spec["email"])
+    if existing is not None:
+        tally.existing += 1
+        return existing
+    org = _find_org(spec["organization"]) if "organization" in spec else None
+    user = create_user(
+        email=spec["email"],
+        name=spec["name"],
+        password=DEMO_PASSWORD,
+        organization_id=org.id if org is not None else None,
+        org_role=OrgRole(spec.get("org_role", "member")),
+        is_official=spec.get("is_official", False),
+        status=UserStatus.ACTIVE,
+        is_demo=True,
+        job_title=spec["job_title"],
+    )
+    tally.people += 1
+    return user
+
+
+def _ensure_pending_application(tally: _Tally) -> None:
+    # Both keys must be free: apply_to_join creates the organisation and the account together.
+    if (
+        _find_org(PENDING_APPLICATION["name"]) is not None
+        or _find_user(PENDING_APPLICANT["email"]) is not None
+    ):
+        tally.existing += 1
+        return
+    request = apply_to_join(
+        _org_fields(PENDING_APPLICATION),
+        name=PENDING_APPLICANT["name"],
+        email=PENDING_APPLICANT["email"],
+        password=DEMO_PASSWORD,
+        motivation=PENDING_MOTIVATION,
+    )
+    # The onboarding service serves real applicants and has no demo flag: set it afterwards,
+    # so that remove_demo and the production guard see these rows.
+    request.organization.is_demo = True
+    if request.applicant is not None:
+        request.applicant.is_demo = True
+        request.applicant.job_title = PENDING_APPLICANT["job_title"]
+    db.session.flush()
+    tally.organizations += 1
+    tally.people += 1
+    tally.join_requests += 1
+
 
 def seed_demo() -> str:
-    return "no demo data yet"
+    """Load the demo data set; idempotent. Returns a one-line summary for the CLI.
+
+    Needs an application context (services render e-mail templates). Adds and flushes only.
+    """
+    tally = _Tally()
+    official_spec, *member_specs = DEMO_PEOPLE
+    # The official first: recording awards needs one, and it is a demo account itself.
+    official = _ensure_person(official_spec, tally)
+    for org_spec in [*PRIZE_2023_ORGANIZATIONS, *DEMO_ORGANIZATIONS]:
+        _ensure_org(org_spec, tally)
+    for award_spec in [*PRIZE_2023_AWARDS, *DEMO_AWARDS]:
+        _ensure_award(official, award_spec, tally)
+    for person_spec in member_specs:
+        _ensure_person(person_spec, tally)
+    _ensure_pending_application(tally)
+    if tally.organizations or tally.awards or tally.people:
+        record_event(
+            "demo.seeded",
+            actor_id=official.id,
+            detail={"organizations": tally.organizations, "people": tally.people},
+        )
+    db.session.flush()
+    return tally.summary()
+
+
+def _delete(stmt: Delete) -> int:
+    # "fetch" also drops the deleted rows from the session's identity map, so a seed run in
+    # the same session after a removal cannot collide with a stale object of a reused id.
+    result = db.session.execute(stmt, execution_options={"synchronize_session": "fetch"})
+    return result.rowcount
 
 
 def remove_demo() -> int:
-    return 0
+    """Delete every demo organisation, demo account and demo join request; returns how many
+    of those rows were deleted. Adds and flushes only.
+
+    Dependent rows are deleted explicitly first (an organisation's awards, sectors,
+    technologies and invitations; an account's sessions, API tokens and reset links) so the
+    session stays in step with the database; the foreign keys' ON DELETE rules remain the
+    backstop for tables added later, and set references from rows that stay (audit events,
+    non-demo people in a demo organisation) to NULL. Mail addressed to demo accounts is dropped
+    from the outbox too, so it is never sent once real SMTP is configured.
+    """
+    demo_orgs = select(Organization.id).where(Organization.is_demo.is_(True))
+    demo_users = select(User.id).where(User.is_demo.is_(True))
+    demo_emails = list(db.session.scalars(select(User.email).where(User.is_demo.is_(True))))
+
+    requests = _delete(
+        delete(JoinRequest).where(
+            or_(
+                JoinRequest.organization_id.in_(demo_orgs), JoinRequest.applicant_id.in_(demo_users)
+            )
+        )
+    )
+    for model in (Award, OrganizationSector, OrganizationTechnology, Invitation):
+        _delete(delete(model).where(model.organization_id.in_(demo_orgs)))
+    organizations = _delete(delete(Organization).where(Organization.is_demo.is_(True)))
+    for model in (UserSession, ApiToken, PasswordReset):
+        _delete(delete(model).where(model.user_id.in_(demo_users)))
+    people = _delete(delete(User).where(User.is_demo.is_(True)))
+    if demo_emails:
+        _delete(delete(OutboundEmail).where(OutboundEmail.to.in_(demo_emails)))
+    # Rows that stay may now hold NULL where they referenced a deleted row (ON DELETE SET NULL).
+    db.session.expire_all()
+    removed = requests + organizations + people
+    if removed:
+        record_event(
+            "demo.removed",
+            detail={"organizations": organizations, "people": people, "join_requests": requests},
+        )
+    db.session.flush()
+    return removed
