@@ -12,22 +12,27 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import wraps
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import models_json_schema
 
 from .access import PUBLIC, policy
-from .db import db
+from .db import as_utc, db
 from .errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 T = TypeVar("T")
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+"""A timestamp that always serialises with its UTC offset (SQLite hands back naive values)."""
 
 
 class Problem(BaseModel):
@@ -159,9 +164,8 @@ def operation(
         policy(access)(view)
         endpoint = fn.__name__
         bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
+        # 401 stays documented on public operations too: an invalid bearer token is refused.
         all_errors = set(DEFAULT_ERRORS) | set(errors)
-        if access == PUBLIC:
-            all_errors.discard(401)
         if body is not None:
             all_errors |= {413, 415, 422}
         if query is not None:
@@ -311,7 +315,7 @@ def build_openapi() -> dict:
             "description": "Members, pilots, training and matching for Seoul Smart City Prize "
             "winners. Errors are application/problem+json.",
         },
-        "servers": [{"url": "/"}],
+        "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
             "schemas": schemas,

@@ -123,7 +123,11 @@ def _register_error_handlers(app: Flask) -> None:
     def render(status: int, title: str, detail: str = "", errors: dict | None = None):
         if _wants_json():
             return problem(status, title, detail, errors)
-        return render_template("error.html", status=status, title=title, detail=detail), status
+        try:
+            return render_template("error.html", status=status, title=title, detail=detail), status
+        except Exception:  # e.g. a refused Host header leaves no URL adapter to build links
+            log.warning("error page could not be rendered for status %s", status)
+            return f"{status} {title}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):

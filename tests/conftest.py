@@ -170,7 +170,8 @@ def socket_client_for(app):
     made = []
 
     def build(flask_client):
-        sc = socketio.test_client(app, flask_test_client=flask_client)
+        with app.app_context():  # its own context, so the connect handler sees its own user
+            sc = socketio.test_client(app, flask_test_client=flask_client)
         made.append(sc)
         return sc
 

@@ -56,6 +56,7 @@ def init_auth(app: Flask, login_manager: LoginManager) -> None:
 
     @app.before_request
     def _bearer_token():
+        g.api_user = None
         header = request.headers.get("Authorization", "")
         if not request.path.startswith("/api/") or not header:
             return

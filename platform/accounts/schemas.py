@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
+from ..api import UtcDateTime
 from ..members.schemas import OrganizationInput, clean_text
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -23,7 +23,7 @@ class TokenRequest(BaseModel):
 
 class TokenOut(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class MeOrganization(BaseModel):
@@ -56,7 +56,7 @@ class InvitationOut(BaseModel):
     email: str
     organization_id: int
     org_role: str
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class AcceptInvitationIn(BaseModel):
@@ -91,8 +91,8 @@ class JoinRequestOut(BaseModel):
     organization_id: int
     status: str
     reason: str
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: UtcDateTime
+    decided_at: UtcDateTime | None
 
 
 class DecisionIn(BaseModel):

@@ -101,8 +101,10 @@ class Organization(db.Model):
     technologies: Mapped[list[OrganizationTechnology]] = relationship(
         cascade="all, delete-orphan", order_by="OrganizationTechnology.technology"
     )
+    # The database deletes an organisation's awards (ON DELETE CASCADE); the ORM must not
+    # try to null them first, which the has_recipient check would refuse.
     awards: Mapped[list[Award]] = relationship(
-        back_populates="organization", order_by="Award.year.desc()"
+        back_populates="organization", order_by="Award.year.desc()", passive_deletes=True
     )
     people: Mapped[list[User]] = relationship(back_populates="organization")
 

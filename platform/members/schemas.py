@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import (
@@ -17,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..api import UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
@@ -183,13 +183,6 @@ class DirectoryQuery(BaseModel):
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
 
-    @field_validator(
-        "kind", "sector", "region", "country", "award_year", "award_category", mode="before"
-    )
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if value == "" else value
-
 
 # ---- responses ---------------------------------------------------------------------------
 
@@ -228,7 +221,7 @@ class OrganizationOut(BaseModel):
     status: str
     is_demo: bool
     awards: list[AwardOut]
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class OrganizationDetailOut(OrganizationOut):

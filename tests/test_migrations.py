@@ -1,0 +1,70 @@
+"""Alembic: one head; upgrade builds exactly the models' schema; downgrade works."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from seoul_platform.app import create_app
+from seoul_platform.config import TestConfig
+from seoul_platform.db import db
+from sqlalchemy import create_engine, inspect
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def test_single_head():
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    assert len(heads) == 1
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    if os.environ.get("TEST_DATABASE_URL"):
+        url = os.environ["TEST_DATABASE_URL"]
+    else:
+        url = f"sqlite:///{tmp_path / 'migrations.db'}"
+
+    class Config_(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config_)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    yield app, url
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
+
+
+def test_upgrade_matches_models_and_downgrade_works(empty_app):
+    from flask_migrate import downgrade, upgrade
+
+    app, url = empty_app
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == [], diff
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        remaining = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        engine.dispose()
+        assert remaining == set()
