@@ -31,6 +31,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 T = TypeVar("T")
 
 
+MAX_ID = 2**31 - 1  # ids fit PostgreSQL's INTEGER
+
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 """A timestamp that always serialises with its UTC offset (SQLite hands back naive values)."""
 
@@ -125,7 +127,8 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         ) from exc
 
 
-DEFAULT_ERRORS = (400, 401, 403, 404, 429)
+# 405: an id outside 1..MAX_ID matches no route, and the router may answer 405 for it.
+DEFAULT_ERRORS = (400, 401, 403, 404, 405, 429)
 
 
 def operation(
@@ -224,6 +227,7 @@ _STATUS_TEXT = {
     401: "Not authenticated",
     403: "Forbidden",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Request too large",
     415: "Unsupported media type",
@@ -254,7 +258,7 @@ def build_openapi() -> dict:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer", "minimum": 1}
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
                 if conv == "int"
                 else {"type": "string"},
             }

@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, security
+from .api import MAX_ID
 from .config import Config, check_production, config_from_environment
 from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
@@ -88,7 +90,18 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in our routes: a database id, 1 to 2**31-1. Anything else does not match
+    (404) instead of overflowing the database's integer type."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     from . import api, core
     from .accounts import api as accounts_api  # noqa: F401  (registers API routes)
     from .accounts import views as accounts_views

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
+from flask_babel import gettext as _
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -39,7 +40,7 @@ LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_len
 def _tag(value: str) -> str:
     value = " ".join(value.lower().split())
     if not value or len(value) > 60:
-        raise ValueError("each entry must be 1 to 60 characters")
+        raise ValueError(_("Each entry must be 1 to 60 characters."))
     return value
 
 
@@ -49,20 +50,20 @@ Tag = Annotated[str, BeforeValidator(clean_text), AfterValidator(_tag)]
 def _country(value: str) -> str:
     value = value.upper()
     if value not in COUNTRY_CODES:
-        raise ValueError("unknown country code (use ISO 3166-1 alpha-2, e.g. KR)")
+        raise ValueError(_("Unknown country code (use ISO 3166-1 alpha-2, for example KR)."))
     return value
 
 
 def _language(value: str) -> str:
     value = value.lower()
     if value not in LANGUAGE_CODES:
-        raise ValueError("unknown language code (use ISO 639, e.g. en, ko)")
+        raise ValueError(_("Unknown language code (use ISO 639, for example en or ko)."))
     return value
 
 
 def _website(value: str) -> str:
     if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s<>\"]*", value, re.IGNORECASE):
-        raise ValueError("enter a full web address starting with https://")
+        raise ValueError(_("Enter a full web address starting with https://"))
     return value
 
 
@@ -163,9 +164,9 @@ class AwardInput(BaseModel):
     @model_validator(mode="after")
     def _title_or_laureate(self) -> AwardInput:
         if self.category == AwardCategory.LEADERSHIP and not self.laureate_name:
-            raise ValueError("a Leadership prize needs the laureate's name")
+            raise ValueError(_("A Leadership prize needs the laureate's name."))
         if self.category != AwardCategory.LEADERSHIP and not self.project_title:
-            raise ValueError("a project prize needs the project title")
+            raise ValueError(_("A project prize needs the project title."))
         return self
 
 
