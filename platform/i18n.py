@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: e-mails use force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = list(current_app.config["LANGUAGES"])
     chosen = request.args.get("lang") if request.endpoint == "core.set_language" else None
     if chosen in supported:
