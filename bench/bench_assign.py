@@ -24,6 +24,7 @@ import tracemalloc
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
+
 from seoul_platform.matching.assignment import (
     AssignmentFirm,
     AssignmentProblem,

@@ -17,6 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
+
 from seoul_platform.accounts import passwords
 from seoul_platform.accounts.models import User
 from seoul_platform.app import create_app

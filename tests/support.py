@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+
 from seoul_platform.accounts import services as account_services
 from seoul_platform.accounts.models import OrgRole, User, UserStatus
 from seoul_platform.db import db as _db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from seoul_platform.access import POLICIES, policy_of
 from seoul_platform.accounts.models import UserStatus
 from support import signed_in

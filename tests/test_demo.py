@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
+
 from seoul_platform import demo, demo_data
 from seoul_platform.accounts.models import (
     ApiToken,
@@ -29,7 +31,6 @@ from seoul_platform.members.models import (
     Region,
     Sector,
 )
-from sqlalchemy import func, select
 from support import login
 
 OFFICIAL_EMAIL = "official@demo.seoul.example"

@@ -10,10 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+
 from seoul_platform.app import create_app
 from seoul_platform.config import TestConfig
 from seoul_platform.db import db
-from sqlalchemy import create_engine, inspect
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

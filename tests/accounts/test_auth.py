@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from seoul_platform.accounts.models import UserSession, UserStatus
 from seoul_platform.audit.models import AuditEvent
-from sqlalchemy import select
 from support import PASSWORD, csrf_token, login, signed_in
 
 

@@ -6,11 +6,12 @@ import re
 import threading
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from seoul_platform.accounts import onboarding
 from seoul_platform.accounts.models import Invitation, OrgRole, User
 from seoul_platform.db import utcnow
 from seoul_platform.mail.models import OutboundEmail
-from sqlalchemy import func, select
 from support import csrf_token, signed_in
 
 LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy import func, select
+
 from seoul_platform.accounts.models import JoinRequest, JoinRequestStatus, User, UserStatus
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
-from sqlalchemy import func, select
 from support import PASSWORD, bearer, csrf_token, login
 
 FORM = {

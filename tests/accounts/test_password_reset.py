@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import func, select, update
+
 from seoul_platform.accounts.models import PasswordReset
 from seoul_platform.db import utcnow
 from seoul_platform.mail.models import OutboundEmail
-from sqlalchemy import func, select, update
 from support import csrf_token, login, signed_in
 
 LINK = re.compile(r"/reset-password/([A-Za-z0-9_-]+)")

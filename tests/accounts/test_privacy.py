@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
 from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.audit.models import AuditEvent
-from sqlalchemy import select
 from support import PASSWORD, csrf_token, login, signed_in
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from seoul_platform.accounts.models import ApiToken
 from sqlalchemy import select
+
+from seoul_platform.accounts.models import ApiToken
 from support import PASSWORD, bearer, csrf_token, signed_in
 
 

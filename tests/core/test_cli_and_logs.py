@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from seoul_platform.accounts.models import User
 from sqlalchemy import select
+
+from seoul_platform.accounts.models import User
 from support import PASSWORD, login
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from seoul_platform.db import db
 from sqlalchemy.exc import OperationalError
+
+from seoul_platform.db import db
 
 
 def test_healthz_ok_when_database_answers(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from seoul_platform.app import create_app
 from seoul_platform.config import ProductionConfig, UnsafeConfiguration
 from support import signed_in

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import smtplib
 
+from sqlalchemy import select
+
 from seoul_platform.mail import services
 from seoul_platform.mail.models import OutboundEmail
-from sqlalchemy import select
 
 
 class FakeSMTP:

@@ -12,6 +12,7 @@ import random
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
 from seoul_platform.matching.assignment import (
     AssignmentFirm,
     AssignmentProblem,

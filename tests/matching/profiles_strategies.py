@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 from hypothesis import strategies as st
+
 from seoul_platform.matching.profiles import City, Company, PilotRequest, Signals, TrackRecord
 
 SECTORS = ["mobility", "safety", "welfare", "environment", "energy", "culture", "governance"]

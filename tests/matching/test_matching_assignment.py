@@ -14,6 +14,7 @@ from matching.assign_reference import (
     milp_fair_optimum,
     random_problem,
 )
+
 from seoul_platform.matching.assignment import (
     AssignmentError,
     AssignmentFirm,

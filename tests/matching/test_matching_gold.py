@@ -7,6 +7,7 @@ mobility, public safety); the distractors are built to be tempting.
 from __future__ import annotations
 
 import pytest
+
 from seoul_platform.matching.engine import MatchIndex
 from seoul_platform.matching.profiles import City, Company, PilotRequest, TrackRecord
 

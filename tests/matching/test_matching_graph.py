@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET  # parses only SVG this test just generated
 
 import networkx as nx
 import pytest
+
 from seoul_platform.matching.graph import (
     GraphEdge,
     GraphError,

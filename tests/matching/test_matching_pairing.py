@@ -8,6 +8,7 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from seoul_platform.matching.pairing import (
     PairingError,
     Participant,

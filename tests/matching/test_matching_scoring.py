@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.profiles_strategies import TECH, cities, companies, graphs, requests, signals
+
 from seoul_platform.matching.engine import MatchIndex
 from seoul_platform.matching.explain import apply_hint, explain_peer, explain_request_company
 from seoul_platform.matching.profiles import Company, PilotRequest, ProfileError, TrackRecord

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from seoul_platform.accounts import services as account_services
 from seoul_platform.members import services
 from seoul_platform.members.schemas import AwardInput

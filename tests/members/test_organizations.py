@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from seoul_platform.members.models import Award, Organization, OrgStatus
 from sqlalchemy import func, select
+
+from seoul_platform.members.models import Award, Organization, OrgStatus
 from support import bearer, csrf_token, signed_in
 
 ORG_FORM = {
