@@ -20,6 +20,7 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 
+_INF = float("inf")
 SINK = 0  # node 0; requests are 1..R, firms R+1..R+F (sink first so it wins ties in the heap)
 
 
@@ -70,6 +71,7 @@ def solve_flow(net: FlowNetwork) -> None:
     units, capacity, min_load, cost = net.units, net.capacity, net.min_load, net.edge_cost
     cheap, penalty, ml_cost = net.unfilled_cheap, net.unfilled_penalty, net.min_load_cost
     efirm = [f + base_f for f in net.edge_firm]
+    ereq = [r + 1 for r in net.edge_request]
 
     # Initial potentials: minus the shortest distance to the sink in the (acyclic) empty network,
     # so every arc starts with a non-negative reduced cost and each request's best arc with zero.
@@ -98,6 +100,10 @@ def solve_flow(net: FlowNetwork) -> None:
             settled: list[int] = []
             done: set[int] = set()
             heap = [(0, src)]
+            # best = tentative distance to the sink. Reduced costs are non-negative, so a node
+            # reached at best or more can never shorten the path: it is not even queued. On
+            # scarce instances this prunes most of the search.
+            best = _INF
             while heap:
                 du, u = heappop(heap)
                 if u in done:
@@ -107,43 +113,39 @@ def solve_flow(net: FlowNetwork) -> None:
                 if u == SINK:
                     break
                 pu = pi[u]
-                if u < base_f:  # a request: unused edges, then its unfilled arc
+                if u < base_f:  # a request: its unfilled arc first (sets a bound), then edges
                     ri = u - 1
+                    sent = unfilled[ri]
+                    arc = 0 if sent < cheap[ri] else penalty[ri] if sent < units[ri] else None
+                    if arc is not None:
+                        nd = du + arc + pu - pi[SINK]
+                        if nd < best:
+                            best = dist[SINK] = nd
+                            prev[SINK] = (u, -1)
+                            heappush(heap, (nd, SINK))
                     for e in req_edges[ri]:
                         if used[e]:
                             continue
                         v = efirm[e]
                         nd = du + cost[e] + pu - pi[v]
-                        if nd < dist.get(v, nd + 1):
+                        if nd < best and nd < dist.get(v, _INF):
                             dist[v] = nd
                             prev[v] = (u, e)
                             heappush(heap, (nd, v))
-                    sent = unfilled[ri]
-                    if sent < cheap[ri]:
-                        arc = 0
-                    elif sent < units[ri]:
-                        arc = penalty[ri]
-                    else:
-                        continue
-                    nd = du + arc + pu - pi[SINK]
-                    if nd < dist.get(SINK, nd + 1):
-                        dist[SINK] = nd
-                        prev[SINK] = (u, -1)
-                        heappush(heap, (nd, SINK))
                 else:  # a firm: its sink arc, then backward arcs to the requests it serves
                     fi = u - base_f
                     ld = load[fi]
                     if ld < capacity[fi]:
                         arc = ml_cost if ld < min_load[fi] else 0
                         nd = du + arc + pu - pi[SINK]
-                        if nd < dist.get(SINK, nd + 1):
-                            dist[SINK] = nd
+                        if nd < best:
+                            best = dist[SINK] = nd
                             prev[SINK] = (u, -1)
                             heappush(heap, (nd, SINK))
                     for e in firm_used[fi]:
-                        v = net.edge_request[e] + 1
+                        v = ereq[e]
                         nd = du - cost[e] + pu - pi[v]
-                        if nd < dist.get(v, nd + 1):
+                        if nd < best and nd < dist.get(v, _INF):
                             dist[v] = nd
                             prev[v] = (u, e)
                             heappush(heap, (nd, v))
