@@ -181,8 +181,11 @@ def solve_assignment(
     )
     net.progress = progress
     solve_flow(net)
-    assert net.load is not None and net.used is not None
-    if any(net.load[i] < m for i, m in enumerate(min_load)):
+    assert net.used is not None
+    load = [0] * n_f
+    for i, u in zip(free, net.used, strict=True):
+        load[e_firm[i]] += u
+    if any(load[i] < m for i, m in enumerate(min_load)):
         free_edges = [edges[i] for i in free]
         raise AssignmentError(
             explain_min_loads(free_edges, units, min_load, ix.r_index, ix.f_index, firms)
@@ -212,11 +215,25 @@ def _build_network(
     costs = [-(round(ldexp(s, bits)) * pair_weight + 1) for s in scores]
     big_b = -sum(costs) + 1  # one more served request outweighs any score difference
     big_m = big_b * (len(units) + 1)  # one more minimum-load seat outweighs everything else
-    cheap = list(units)
-    if fair:
-        for i in range(len(units)):
-            if i not in served_by_pin and units[i] > 0:
-                cheap[i] = units[i] - 1
+    # Which side supplies the flow is free (the objective is the same); searching from the side
+    # with fewer units is much faster when seats are scarce. Fair mode and minimum loads are then
+    # expressed on whichever side they land: a penalty tier on the supplying side's "unused"
+    # arc, a bonus tier on the receiving side's sink arc.
+    first_unit = [
+        1 if fair and i not in served_by_pin and units[i] > 0 else 0 for i in range(len(units))
+    ]
+    if sum(capacity) < sum(units):
+        return FlowNetwork(
+            units=capacity,
+            capacity=units,
+            min_load=first_unit,
+            edge_request=e_firm,
+            edge_firm=e_req,
+            edge_cost=costs,
+            unfilled_cheap=[c - m for c, m in zip(capacity, min_load, strict=True)],
+            unfilled_penalty=[big_m] * len(capacity),
+            min_load_cost=-big_b,
+        )
     return FlowNetwork(
         units=units,
         capacity=capacity,
@@ -224,7 +241,7 @@ def _build_network(
         edge_request=e_req,
         edge_firm=e_firm,
         edge_cost=costs,
-        unfilled_cheap=cheap,
+        unfilled_cheap=[u - f for u, f in zip(units, first_unit, strict=True)],
         unfilled_penalty=[big_b] * len(units),
         min_load_cost=-big_m,
     )

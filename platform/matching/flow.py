@@ -1,8 +1,9 @@
 """Exact min-cost flow for the request/firm transportation network (pure Python, integer costs).
 
-The network: every request node r has a supply of ``units[r]``; each unit either travels along an
-edge r→f (capacity 1, cost ``edge_cost``) and on to the sink through the firm (capacity
-``capacity[f]``), or straight to the sink through r's "unfilled" arc. Both sink arcs are convex and
+The network: every source node r (a request, or a firm when the caller swaps the sides) has a
+supply of ``units[r]``; each unit either travels along an edge r→f (capacity 1, cost
+``edge_cost``) and on to the sink through f (capacity ``capacity[f]``), or straight to the sink
+through r's "unfilled" arc. Both sink arcs are convex and
 split in two tiers (see :class:`FlowNetwork`), which is how minimum loads and fair mode become
 lexicographic objectives without leaving integer arithmetic.
 

@@ -92,6 +92,19 @@ def test_plain_equals_highs_lp_on_larger_instances(seed):
         assert abs(res.objective - expected) < 1e-6
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_plain_equals_highs_lp_when_seats_are_scarce(seed):
+    # Fewer firm seats than request units: the solver then searches from the firm side.
+    p = random_problem(seed, n_req=80, n_firm=25, density=0.2, pins=3)
+    assert sum(f.capacity for f in p.firms) < sum(r.demand for r in p.requests)
+    expected = lp_optimum(p)
+    res = _solve_or_none(p, fair=False)
+    assert (res is None) == (expected is None)
+    if res is not None:
+        check_feasible(p, res)
+        assert abs(res.objective - expected) < 1e-6
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_fair_equals_highs_milp_on_larger_instances(seed):
     # Scarce capacity so fair and plain differ.
