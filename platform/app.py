@@ -7,7 +7,9 @@ from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -132,6 +134,20 @@ def problem(status: int, title: str, detail: str = "", errors: dict | None = Non
     return response
 
 
+HTTP_MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not authenticated"), _l("Sign in to continue.")),
+    403: (_l("Forbidden"), _l("You may not do this.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("Request too large"), _l("What you sent is too large.")),
+    415: (_l("Unsupported media type"), _l("Send the body as application/json.")),
+    429: (_l("Too many requests"), _l("Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged.")),
+    503: (_l("Service unavailable"), _l("Please try again in a moment.")),
+}
+
+
 def _register_error_handlers(app: Flask) -> None:
     def render(status: int, title: str, detail: str = "", errors: dict | None = None):
         if _wants_json():
@@ -149,7 +165,7 @@ def _register_error_handlers(app: Flask) -> None:
             from .audit.services import record_denial
 
             record_denial(request.path)
-        return render(err.status, _(err.title), err.detail, err.errors)
+        return render(err.status, str(err.title), err.detail, err.errors)
 
     @app.errorhandler(RateLimitExceeded)
     def _limited(err: RateLimitExceeded):
@@ -162,8 +178,14 @@ def _register_error_handlers(app: Flask) -> None:
     def _http(err: HTTPException):
         db.session.rollback()
         code = err.code or 500
-        detail = err.description if code < 500 else ""
-        return render(code, err.name, detail)
+        if isinstance(err, CSRFError):
+            title, detail = _("The form expired"), _(
+                "The form was open too long or came from another site. Go back, reload the "
+                "page and send it again."
+            )
+        else:
+            title, detail = HTTP_MESSAGES.get(code, (err.name, ""))
+        return render(code, str(title), str(detail))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

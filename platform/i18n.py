@@ -42,16 +42,19 @@ def language_name(code: str) -> str:
     return get_locale().languages.get(code, code)
 
 
+# CLDR territories that are not ISO 3166-1 countries: unions, reserved codes, pseudo-locales.
+_NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB",
+                  "ZZ"}
+COUNTRY_CODES = frozenset(
+    c for c in Locale("en").territories
+    if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166-1 alpha-2 countries with names in the current language, sorted by name."""
     names = get_locale().territories
-    codes = [c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c != "ZZ"]
-    return sorted(((c, names.get(c, c)) for c in codes), key=lambda pair: pair[1])
-
-
-COUNTRY_CODES = frozenset(
-    c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c != "ZZ"
-)
+    return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
 LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -25,23 +26,25 @@ def _blocklist() -> frozenset[str]:
 
 
 def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
-    """Messages (English msgids, translated by the caller) for a password that breaks policy."""
-    problems: list[str] = []
+    """Messages (translated on use) for a password that breaks the policy."""
+    problems: list = []
     if len(password) < MIN_LENGTH:
-        problems.append("Use at least 12 characters.")
+        problems.append(_l("Use at least 12 characters."))
     if len(password) > MAX_LENGTH:
-        problems.append("Use at most 128 characters.")
+        problems.append(_l("Use at most 128 characters."))
     lowered = password.lower()
     stripped = lowered.rstrip("0123456789!.")
     if lowered in _blocklist() or stripped in _blocklist() or not stripped:
-        problems.append("This password is too common. Choose a less predictable one.")
+        problems.append(_l("This password is too common. Choose a less predictable one."))
     elif len(set(lowered)) < 4:
-        problems.append("This password repeats too few characters. Choose a less predictable one.")
+        problems.append(
+            _l("This password repeats too few characters. Choose a less predictable one.")
+        )
     local = email.split("@", 1)[0].lower()
     if len(local) >= 4 and local in lowered:
-        problems.append("Do not use your e-mail address in your password.")
+        problems.append(_l("Do not use your e-mail address in your password."))
     elif name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""):
-        problems.append("Do not use your name in your password.")
+        problems.append(_l("Do not use your name in your password."))
     return problems
 
 

@@ -111,7 +111,7 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
         update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip="", detail={})
     )
     user.email = f"deleted-{user.id}@invalid.example"
-    user.name = "Deleted member"  # a fixed marker; templates translate it
+    user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere
     user.job_title = ""
     user.password_hash = None
     user.status = UserStatus.DELETED

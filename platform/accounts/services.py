@@ -46,7 +46,7 @@ def normalize_email(email: str) -> str:
 def check_password_policy(password: str, *, email: str, name: str, field: str = "password") -> None:
     problems = password_problems(password, email=email, name=name)
     if problems:
-        raise ValidationError(_("Choose a stronger password."), {field: [_(p) for p in problems]})
+        raise ValidationError(_("Choose a stronger password."), {field: [str(p) for p in problems]})
 
 
 def get_user(user_id: int) -> User:
