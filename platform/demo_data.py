@@ -84,7 +84,7 @@ LEAP_TITLE = "LEAP (Leadership, Empowerment and Advocacy for the People) digital
 WELLINGTON_TITLE = "Wellington Climate Change Adaptation Digital Twin"
 SPECIAL_MENTION_PARTNER = "GGGI and IMD"
 # Project prizes need a title; the announcement names none for the Special Mentions.
-SPECIAL_MENTION_TITLE = "Special Mention (the announcement does not name the project)"
+SPECIAL_MENTION_TITLE = ""  # the announcement names no project for the Special Mentions
 
 PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
     {

@@ -165,7 +165,9 @@ class AwardInput(BaseModel):
     def _title_or_laureate(self) -> AwardInput:
         if self.category == AwardCategory.LEADERSHIP and not self.laureate_name:
             raise ValueError(_("A Leadership prize needs the laureate's name."))
-        if self.category != AwardCategory.LEADERSHIP and not self.project_title:
+        # Special Mentions may be given to a city without naming one project.
+        project_prizes = (AwardCategory.TECH_INNOVACITY, AwardCategory.HUMAN_CENTRICITY)
+        if self.category in project_prizes and not self.project_title:
             raise ValueError(_("A project prize needs the project title."))
         return self
 
