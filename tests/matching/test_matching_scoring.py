@@ -12,7 +12,13 @@ from matching.profiles_strategies import TECH, cities, companies, graphs, reques
 
 from seoul_platform.matching.engine import MatchIndex
 from seoul_platform.matching.explain import apply_hint, explain_peer, explain_request_company
-from seoul_platform.matching.profiles import Company, PilotRequest, ProfileError, TrackRecord
+from seoul_platform.matching.profiles import (
+    Company,
+    PilotRequest,
+    ProfileError,
+    Signals,
+    TrackRecord,
+)
 from seoul_platform.matching.scoring import (
     REQUEST_COMPONENTS,
     ScoringContext,
@@ -32,7 +38,7 @@ def _ctx(reqs, cos, sig=None, graph=None, overrides=None):
     return ScoringContext(
         text=fit_text_model(reqs, cos),
         weights=Weights.for_requests(overrides),
-        signals=sig or ScoringContext.__dataclass_fields__["signals"].default_factory(),
+        signals=sig or Signals(),
         graph=graph,
     )
 
@@ -174,8 +180,6 @@ def test_recommendations_skip_declined_and_rank_by_full_scores():
         )
         for i in range(12)
     ]
-    from seoul_platform.matching.profiles import Signals
-
     index = MatchIndex(reqs, cos, signals=Signals(declined=frozenset({("r1", "c3")})))
     top = index.recommend_companies(reqs[0], k=5, exclude=["c7"])
     ids = [m.candidate for m in top]
