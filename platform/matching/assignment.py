@@ -296,9 +296,15 @@ def _result(
         else:
             alternates[r.id] = ()
     diagnostics = tuple(u.reason for u in unfilled) + sector_shortages(problem, unfilled)
+    try:
+        objective = math.fsum(p.score for p in pairs)
+    except OverflowError:  # each score finite, their sum not: still the caller's input to fix
+        raise AssignmentError(
+            Diagnostic("objective_overflow", "scores are too large: their total overflows", {})
+        ) from None
     return AssignmentResult(
         status="optimal",
-        objective=math.fsum(p.score for p in pairs),
+        objective=objective,
         seconds=time.perf_counter() - started,
         assignments=tuple(pairs),
         unfilled=tuple(unfilled),

@@ -281,6 +281,12 @@ def test_progress_is_reported_and_reaches_one():
         ),
         (_problem([("r1", 1)], [("f1", 1)], [], forbidden=[("r2", "f1")]), "unknown request"),
         (_problem([("r1", 1)], [("f1", 1)], [], pinned=[("r1", "f1")]), "is not an edge"),
+        (
+            _problem(
+                [("r1", 2)], [("f1", 1), ("f2", 1)], [("r1", "f1", 1.5e308), ("r1", "f2", 1.5e308)]
+            ),
+            "total overflows",
+        ),
     ],
 )
 def test_malformed_problems_are_rejected_with_a_named_fault(problem, fragment):
