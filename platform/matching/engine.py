@@ -14,50 +14,11 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import csr_array
 
 from .explain import Match, explain_peer, explain_request_company
-from .profiles import STAGES, City, Company, PilotRequest, Signals
-from .scoring import (
-    TAG_SHARE,
-    ScoringContext,
-    Weights,
-    fit_text_model,
-    tags,
-)
-from .text import normalize_tag
-
-
-def _vocab(*groups: Iterable[frozenset[str]]) -> dict[str, int]:
-    terms = sorted({t for group in groups for tagset in group for t in tagset})
-    return {t: i for i, t in enumerate(terms)}
-
-
-def _incidence(rows: Sequence[frozenset[str]], vocab: Mapping[str, int]) -> csr_array:
-    """0/1 matrix of tag sets over ``vocab``; tags outside it have no column (match nothing)."""
-    indptr, indices = [0], []
-    for row in rows:
-        cols = sorted(vocab[t] for t in row if t in vocab)
-        indices.extend(cols)
-        indptr.append(len(indices))
-    data = np.ones(len(indices))
-    return csr_array(
-        (data, np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(rows), len(vocab))
-    )
-
-
-def _counts(rows: Sequence[frozenset[str]]) -> np.ndarray:
-    return np.array([len(r) for r in rows], dtype=np.float64)
-
-
-def _inverse(totals: np.ndarray) -> np.ndarray:
-    """1/total, or 0 for an empty tag set (``scoring.coverage`` is 0 then)."""
-    return np.divide(1.0, totals, out=np.zeros_like(totals), where=totals > 0)
-
-
-def _dense_t(profiles: Sequence[Any], attr: str, vocab: Mapping[str, int]) -> np.ndarray:
-    """Dense (vocabulary x profiles) 0/1 matrix: for small vocabularies (sectors, languages)."""
-    return _incidence([tags(getattr(p, attr)) for p in profiles], vocab).toarray().T
+from .features import Vocabularies, city_features, company_features, inverse, request_features
+from .profiles import City, Company, PilotRequest, Signals
+from .scoring import TAG_SHARE, ScoringContext, Weights, fit_text_model
 
 
 def _top(scores: np.ndarray, ids: Sequence[str], k: int) -> list[int]:
@@ -101,98 +62,17 @@ class MatchIndex:
             max_hops=max_hops,
         )
         cos, rqs, cts = self.companies, self.requests, self.cities
-        self._sector_vocab = _vocab(
-            (tags(c.sectors) for c in cos),
-            (tags(t.sectors) for c in cos for t in c.track_record),
-            (tags(r.sectors) for r in rqs),
-            (tags(c.sectors) for c in cts),
-        )
-        self._tag_vocab = _vocab(
-            (tags(c.capabilities) for c in cos),
-            (tags(r.technologies) for r in rqs),
-            (tags(c.challenges) for c in cts),
-        )
-        self._lang_vocab = _vocab(
-            (tags(c.languages) for c in cos),
-            (tags(r.languages) for r in rqs),
-            (tags(c.languages) for c in cts),
-        )
-        self._region_vocab = _vocab(tags(c.regions_served) for c in cos)
+        self._vocab = Vocabularies.build(rqs, cos, cts)
         self._company_col = {c.id: i for i, c in enumerate(cos)}
         self._company_ids = [c.id for c in cos]
         self._request_ids = [r.id for r in rqs]
         self._city_ids = [c.id for c in cts]
-        self._companies_f = self._company_features(cos)
-        self._requests_f = self._request_features(rqs) if rqs else None
-        self._cities_f = self._city_features(cts) if cts else None
+        text = self.context.text
+        self._companies_f = company_features(cos, self._vocab, text)
+        self._requests_f = request_features(rqs, self._vocab, text) if rqs else None
+        self._cities_f = city_features(cts, self._vocab, text) if cts else None
 
     # -- features ---------------------------------------------------------------------------
-
-    def _company_features(self, cos: Sequence[Company]) -> dict[str, Any]:
-        stage_fit = np.zeros((len(cos), len(STAGES)))
-        for i, c in enumerate(cos):
-            for j, stage in enumerate(STAGES):
-                if c.stages_served:
-                    stage_fit[i, j] = 1.0 - min(abs(s - stage) for s in c.stages_served) / 4.0
-        # Track record is linear in per-record terms, so it folds into per-company sums:
-        # Σ sim·outcome with sim = ½ stage_sim(request stage) + ½ sector_cov(request, record).
-        records = [(i, t) for i, c in enumerate(cos) for t in c.track_record]
-        to_company = csr_array(
-            (
-                np.ones(len(records)),
-                (np.array([i for i, _ in records], dtype=np.int64), np.arange(len(records))),
-            ),
-            shape=(len(cos), len(records)),
-        )
-        rec_stage = np.array([t.city_stage for _, t in records], dtype=np.float64)
-        outcome = np.array([t.outcome for _, t in records], dtype=np.float64)
-        stage_sim = 1.0 - np.abs(np.array(STAGES, dtype=np.float64)[:, None] - rec_stage) / 4.0
-        rec_sectors = _incidence([tags(t.sectors) for _, t in records], self._sector_vocab)
-        return {
-            "sectors_t": _dense_t(cos, "sectors", self._sector_vocab),
-            "caps_t": _incidence([tags(c.capabilities) for c in cos], self._tag_vocab).T.tocsr(),
-            "langs_t": _dense_t(cos, "languages", self._lang_vocab),
-            "regions": _incidence([tags(c.regions_served) for c in cos], self._region_vocab)
-            .toarray()
-            .astype(bool),
-            "stage_fit": stage_fit,
-            "text_t": self.context.text.matrix(c.description for c in cos).T.tocsr(),
-            "rec_stage_out": np.asarray(to_company @ (stage_sim * outcome).T).T,  # (5, n)
-            "rec_stage": np.asarray(to_company @ stage_sim.T).T,  # (5, n)
-            "rec_sector_out": np.asarray(
-                (to_company @ (rec_sectors * outcome[:, None])).T.todense()
-            ),
-            "rec_sector": np.asarray((to_company @ rec_sectors).T.todense()),  # (S, n)
-        }
-
-    def _request_features(self, rqs: Sequence[PilotRequest]) -> dict[str, Any]:
-        sectors = [tags(r.sectors) for r in rqs]
-        techs = [tags(r.technologies) for r in rqs]
-        return {
-            "sectors": _incidence(sectors, self._sector_vocab),
-            "n_sectors": _counts(sectors),
-            "techs": _incidence(techs, self._tag_vocab),
-            "n_techs": _counts(techs),
-            "langs": _incidence([tags(r.languages) for r in rqs], self._lang_vocab),
-            "region": np.array(
-                [self._region_vocab.get(normalize_tag(r.region), -1) for r in rqs], dtype=np.int64
-            ),
-            "stage": np.array([r.stage for r in rqs], dtype=np.int64),
-            "text": self.context.text.matrix(r.text for r in rqs),
-        }
-
-    def _city_features(self, cts: Sequence[City]) -> dict[str, Any]:
-        challenges = [tags(c.challenges) for c in cts]
-        sectors = [tags(c.sectors) for c in cts]
-        return {
-            "challenges": _incidence(challenges, self._tag_vocab),
-            "n_challenges": _counts(challenges),
-            "sectors": _incidence(sectors, self._sector_vocab),
-            "n_sectors": _counts(sectors),
-            "langs": _incidence([tags(c.languages) for c in cts], self._lang_vocab),
-            "stage": np.array([c.stage for c in cts], dtype=np.float64),
-            "text": self.context.text.matrix(c.text for c in cts),
-        }
 
     # -- vectorised components --------------------------------------------------------------
 
@@ -207,13 +87,13 @@ class MatchIndex:
         """Component values, one (requests x companies) array per component."""
         k, n = len(req_ids), cf["stage_fit"].shape[0]
         sector_hits = np.asarray(rf["sectors"] @ cf["sectors_t"])
-        tag_fit = (rf["techs"] @ cf["caps_t"]).toarray() * _inverse(rf["n_techs"])[:, None]
+        tag_fit = (rf["techs"] @ cf["caps_t"]).toarray() * inverse(rf["n_techs"])[:, None]
         text_fit = np.minimum((rf["text"] @ cf["text_t"]).toarray(), 1.0)
         region = np.zeros((k, n))
         known = rf["region"] >= 0
         region[known] = cf["regions"][:, rf["region"][known]].T
         out = {
-            "sector_overlap": sector_hits * _inverse(rf["n_sectors"])[:, None],
+            "sector_overlap": sector_hits * inverse(rf["n_sectors"])[:, None],
             "need_capability_fit": TAG_SHARE * tag_fit + (1.0 - TAG_SHARE) * text_fit,
             "stage_fit": cf["stage_fit"][:, rf["stage"] - 1].T,
             "track_record": self._track_block(rf, cf),
@@ -249,7 +129,7 @@ class MatchIndex:
     @staticmethod
     def _track_block(rf: Mapping[str, Any], cf: Mapping[str, Any]) -> np.ndarray:
         stage = rf["stage"] - 1
-        per_tag = rf["sectors"] * _inverse(rf["n_sectors"])[:, None]  # ½ coverage, folded
+        per_tag = rf["sectors"] * inverse(rf["n_sectors"])[:, None]  # ½ coverage, folded
         num = 0.5 * cf["rec_stage_out"][stage] + 0.5 * np.asarray(per_tag @ cf["rec_sector_out"])
         den = 1.0 + 0.5 * cf["rec_stage"][stage] + 0.5 * np.asarray(per_tag @ cf["rec_sector"])
         return num / den
@@ -265,7 +145,7 @@ class MatchIndex:
 
     def company_components(self, requests: Sequence[PilotRequest]) -> dict[str, np.ndarray]:
         """Raw component values of ``requests`` (any, indexed or not) against every company."""
-        rf = self._request_features(requests)
+        rf = request_features(requests, self._vocab, self.context.text)
         return self._request_block(
             rf,
             [r.id for r in requests],
@@ -286,7 +166,7 @@ class MatchIndex:
         """Scores of every indexed request for ``company`` (indexed or not)."""
         if self._requests_f is None:
             return np.zeros(0)
-        cf = self._company_features([company])
+        cf = company_features([company], self._vocab, self.context.text)
         block = self._request_block(
             self._requests_f,
             self._request_ids,
@@ -328,7 +208,7 @@ class MatchIndex:
         """Raw peer component values of every indexed city as a peer for ``city``."""
         if self._cities_f is None:
             return {}
-        me = self._city_features([city])
+        me = city_features([city], self._vocab, self.context.text)
         of = self._cities_f
         inter = (of["challenges"] @ me["challenges"].T).toarray()[:, 0]
         union = me["n_challenges"][0] + of["n_challenges"] - inter

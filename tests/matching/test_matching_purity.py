@@ -11,6 +11,7 @@ ENGINE_MODULES = [
     "diagnostics",
     "engine",
     "explain",
+    "features",
     "flow",
     "graph",
     "graph_svg",
@@ -18,6 +19,7 @@ ENGINE_MODULES = [
     "profiles",
     "scoring",
     "text",
+    "validation",
 ]
 
 CHECK = """
