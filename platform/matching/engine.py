@@ -63,6 +63,9 @@ class MatchIndex:
         )
         cos, rqs, cts = self.companies, self.requests, self.cities
         self._vocab = Vocabularies.build(rqs, cos, cts)
+        self._interested: dict[str, set[str]] = {}  # request id -> companies with any interest
+        for rid, cid in self.context.signals.company_interest | self.context.signals.city_interest:
+            self._interested.setdefault(rid, set()).add(cid)
         self._company_col = {c.id: i for i, c in enumerate(cos)}
         self._company_ids = [c.id for c in cos]
         self._request_ids = [r.id for r in rqs]
@@ -104,7 +107,7 @@ class MatchIndex:
         }
         sig = self.context.signals
         for i, rid in enumerate(req_ids):
-            for cid in self._interest(rid):
+            for cid in self._interested.get(rid, ()):
                 j = col_of.get(cid)
                 if j is not None:
                     pair = (rid, cid)
@@ -116,15 +119,6 @@ class MatchIndex:
                 if j is not None and hops > 0:
                     out["network_proximity"][i, j] = 1.0 / hops
         return out
-
-    def _interest(self, request_id: str) -> set[str]:
-        if not hasattr(self, "_interest_map"):
-            by_req: dict[str, set[str]] = {}
-            sig = self.context.signals
-            for rid, cid in sig.company_interest | sig.city_interest:
-                by_req.setdefault(rid, set()).add(cid)
-            self._interest_map = by_req
-        return self._interest_map.get(request_id, set())
 
     @staticmethod
     def _track_block(rf: Mapping[str, Any], cf: Mapping[str, Any]) -> np.ndarray:

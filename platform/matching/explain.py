@@ -8,7 +8,7 @@ concrete profile change whose gain is measured by re-scoring the changed profile
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,7 +151,7 @@ def _peer_part(name: str, city: City, other: City, s: Score) -> ReasonPart:
     )
 
 
-def _reason(s: Score, part, *profiles) -> Reason:  # type: ignore[no-untyped-def]
+def _reason(s: Score, part: Callable[..., ReasonPart], *profiles: object) -> Reason:
     order = list(s.components)
     ranked = sorted(
         (n for n in order if s.components[n] > MIN_GAIN),
