@@ -94,22 +94,23 @@ def solve_flow(net: FlowNetwork) -> None:
             done_units += 1
             if net.progress is not None and done_units % report_every == 0:
                 net.progress(done_units / total_units)
-            # Dijkstra from request node r+1 over reduced costs; prev[v] = (u, edge or -1).
+            # Lazy Dijkstra from request node r+1 over reduced costs: heap entries carry
+            # (distance, node, predecessor, edge); a node's distance and predecessor are recorded
+            # only when it is settled, which saves dictionary work for the many entries never
+            # popped. best = tentative distance to the sink; reduced costs are non-negative, so
+            # an entry at best or more can never shorten the path and is not queued.
             src = r + 1
-            dist = {src: 0}
+            dist: dict[int, int] = {}
             prev: dict[int, tuple[int, int]] = {}
             settled: list[int] = []
-            done: set[int] = set()
-            heap = [(0, src)]
-            # best = tentative distance to the sink. Reduced costs are non-negative, so a node
-            # reached at best or more can never shorten the path: it is not even queued. On
-            # scarce instances this prunes most of the search.
+            heap = [(0, src, -1, -1)]
             best = _INF
             while heap:
-                du, u = heappop(heap)
-                if u in done:
+                du, u, pu_node, pu_edge = heappop(heap)
+                if u in dist:
                     continue
-                done.add(u)
+                dist[u] = du
+                prev[u] = (pu_node, pu_edge)
                 settled.append(u)
                 if u == SINK:
                     break
@@ -121,18 +122,15 @@ def solve_flow(net: FlowNetwork) -> None:
                     if arc is not None:
                         nd = du + arc + pu - pi[SINK]
                         if nd < best:
-                            best = dist[SINK] = nd
-                            prev[SINK] = (u, -1)
-                            heappush(heap, (nd, SINK))
+                            best = nd
+                            heappush(heap, (nd, SINK, u, -1))
                     for e in req_edges[ri]:
                         if used[e]:
                             continue
                         v = efirm[e]
                         nd = du + cost[e] + pu - pi[v]
-                        if nd < best and nd < dist.get(v, _INF):
-                            dist[v] = nd
-                            prev[v] = (u, e)
-                            heappush(heap, (nd, v))
+                        if nd < best and v not in dist:
+                            heappush(heap, (nd, v, u, e))
                 else:  # a firm: its sink arc, then backward arcs to the requests it serves
                     fi = u - base_f
                     ld = load[fi]
@@ -140,16 +138,13 @@ def solve_flow(net: FlowNetwork) -> None:
                         arc = ml_cost if ld < min_load[fi] else 0
                         nd = du + arc + pu - pi[SINK]
                         if nd < best:
-                            best = dist[SINK] = nd
-                            prev[SINK] = (u, -1)
-                            heappush(heap, (nd, SINK))
+                            best = nd
+                            heappush(heap, (nd, SINK, u, -1))
                     for e in firm_used[fi]:
                         v = ereq[e]
                         nd = du - cost[e] + pu - pi[v]
-                        if nd < best and nd < dist.get(v, _INF):
-                            dist[v] = nd
-                            prev[v] = (u, e)
-                            heappush(heap, (nd, v))
+                        if nd < best and v not in dist:
+                            heappush(heap, (nd, v, u, e))
             big_d = dist[SINK]
             for v in settled:
                 pi[v] += dist[v] - big_d
