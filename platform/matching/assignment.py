@@ -142,8 +142,8 @@ def solve_assignment(
     ix = check_and_index(problem)
     edges = problem.edges
     reqs, firms, e_req, e_firm = ix.requests, ix.firms, ix.e_req, ix.e_firm
-    forbidden = set(problem.forbidden)
-    pinned = set(problem.pinned)
+    forbidden = {(r, f) for r, f in problem.forbidden}  # lists from JSON are not hashable
+    pinned = {(r, f) for r, f in problem.pinned}
     allowed = (
         [(e.request, e.firm) not in forbidden for e in edges] if forbidden else [True] * len(edges)
     )

@@ -141,7 +141,7 @@ def sector_shortages(
     sectors = sorted({s for u in unfilled if (s := by_id[u.request].sector) is not None})
     if not sectors:
         return ()
-    forbidden = set(problem.forbidden)
+    forbidden = {(r, f) for r, f in problem.forbidden}  # lists from JSON are not hashable
     capacity = {f.id: f.capacity for f in problem.firms}
     out = []
     for s in sectors:

@@ -130,6 +130,19 @@ def test_fair_mode_serves_a_request_plain_mode_leaves_out():
     assert {(a.request, a.firm) for a in fair.assignments} == {("r1", "f2"), ("r2", "f1")}
 
 
+def test_pairs_given_as_lists_are_accepted():
+    p = AssignmentProblem(
+        (AssignmentRequest("r1", 1), AssignmentRequest("r2", 1)),
+        (AssignmentFirm("f1", 1), AssignmentFirm("f2", 1)),
+        (Edge("r1", "f1", 0.9), Edge("r1", "f2", 0.5), Edge("r2", "f2", 0.4)),
+        forbidden=[["r1", "f1"]],  # type: ignore[arg-type]
+        pinned=[["r2", "f2"]],  # type: ignore[arg-type]
+    )
+    res = solve_assignment(p)
+    assert {(a.request, a.firm) for a in res.assignments} == {("r2", "f2")}
+    assert res.unfilled[0].reason.code == "firms_full"
+
+
 def test_zero_score_edge_still_fills_a_seat():
     p = _problem([("r1", 2)], [("f1", 1), ("f2", 1)], [("r1", "f1", 0.0), ("r1", "f2", 0.3)])
     res = solve_assignment(p)
