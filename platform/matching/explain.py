@@ -101,7 +101,7 @@ def _request_part(name: str, request: PilotRequest, company: Company, s: Score) 
         return ReasonPart(
             "reason.track_record",
             {"partnerships": n, "average_outcome": avg},
-            f"{n} completed partnership{'s' if n != 1 else ''} with similar cities "
+            f"track record of {n} completed partnership{'s' if n != 1 else ''} "
             f"(average outcome {avg:.0%})",
         )
     if name == "shared_language":

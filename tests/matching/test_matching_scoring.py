@@ -195,3 +195,20 @@ def test_recommendations_skip_declined_and_rank_by_full_scores():
             m.components, key=lambda n: (m.components[n], -REQUEST_COMPONENTS.index(n))
         )
         assert all(p.message_id.startswith("reason.") for p in m.reason.parts)
+
+
+def test_company_view_skips_declined_requests_and_explains_with_company_hints():
+    reqs = [
+        PilotRequest(f"r{i}", "city1", 3, sectors=("energy",), technologies=(TECH[i % 3],))
+        for i in range(6)
+    ]
+    co = Company("c1", sectors=("energy",), capabilities=(TECH[0],), stages_served=(3,))
+    index = MatchIndex(reqs, [co], signals=Signals(declined=frozenset({("r0", "c1")})))
+    top = index.recommend_requests(co, k=10, exclude=["r3"])
+    ids = [m.subject for m in top]
+    assert "r0" not in ids and "r3" not in ids and len(ids) == 4
+    full = index.score_requests(co)
+    assert [m.score for m in top] == sorted((m.score for m in top), reverse=True)
+    for m in top:
+        assert abs(m.score - full[int(m.subject[1:])]) < 1e-9
+        assert all(h.action != "express_interest" or h.value == m.subject for h in m.hints)
