@@ -260,13 +260,34 @@ def page(new_context):
     return new_context().new_page()
 
 
-@pytest.fixture
-def signed_in_page(page, live_server):
-    """`signed_in_page(role)` → the page, signed in as that role through the login form."""
+@pytest.fixture(scope="session")
+def signed_in_state(browser, live_server):
+    """`signed_in_state(role)` → cookies of a session opened through the real login form,
+    once per role per test session (the browser tests would otherwise spend most of their
+    time signing in). No test signs these sessions out."""
+    states: dict[str, dict] = {}
 
-    def build(role: str):
+    def get(role: str) -> dict:
+        if role not in states:
+            context = browser.new_context(base_url=live_server.url)
+            try:
+                sign_in(context.new_page(), live_server, role)
+                states[role] = context.storage_state()
+            finally:
+                context.close()
+        return states[role]
+
+    return get
+
+
+@pytest.fixture
+def page_as(new_context, signed_in_state):
+    """`page_as(role, **context_options)` → a page in a fresh context, signed in as that role
+    ("anonymous": not signed in)."""
+
+    def build(role: str, **options):
         if role != "anonymous":
-            sign_in(page, live_server, role)
-        return page
+            options["storage_state"] = signed_in_state(role)
+        return new_context(**options).new_page()
 
     return build

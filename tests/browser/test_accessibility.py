@@ -4,7 +4,7 @@ with zero violations, in English and in Korean, including pages showing form err
 from __future__ import annotations
 
 import pytest
-from browser.browsing import assert_no_axe_violations, set_language, sign_in
+from browser.browsing import assert_no_axe_violations, set_language
 
 
 def _submit(page) -> None:
@@ -72,9 +72,8 @@ EXPECTED_STATUS = {"directory-bad-filter": 422, "error-404": 404}
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize(("name", "role", "path", "action"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_passes_axe(page, live_server, lang, name, role, path, action):
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+def test_page_passes_axe(page_as, live_server, lang, name, role, path, action):
+    page = page_as(role)
     seeded = live_server.seeded
     target = path.format(city=seeded.city_id, company=seeded.company_id)
     response = set_language(page, lang, target)
@@ -108,12 +107,10 @@ NARROW = [
 
 
 @pytest.mark.parametrize(("name", "role", "path", "action"), NARROW, ids=[p[0] for p in NARROW])
-def test_page_passes_axe_on_a_phone(new_context, live_server, name, role, path, action):
+def test_page_passes_axe_on_a_phone(page_as, live_server, name, role, path, action):
     """At 390 CSS pixels wide tables scroll inside their box: that box must be reachable by
     keyboard (axe: scrollable-region-focusable), and nothing may overlap."""
-    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+    page = page_as(role, viewport={"width": 390, "height": 844}, is_mobile=True)
     target = path.format(city=live_server.seeded.city_id, company=live_server.seeded.company_id)
     set_language(page, "ko", target)
     if action is not None:

@@ -5,7 +5,7 @@ error summary links to fields that exist."""
 from __future__ import annotations
 
 import pytest
-from browser.browsing import set_language, sign_in
+from browser.browsing import set_language
 
 # Collect, in the page, what each invalid control points at.
 LINKED_ERRORS = """() => {
@@ -74,10 +74,9 @@ FORMS = [
     ("name", "role", "path", "prepare", "expected"), FORMS, ids=[f[0] for f in FORMS]
 )
 def test_errors_are_linked_to_their_fields(
-    page, live_server, lang, name, role, path, prepare, expected
+    page_as, live_server, lang, name, role, path, prepare, expected
 ):
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+    page = page_as(role)
     set_language(page, lang, path.format(city=live_server.seeded.city_id))
     if prepare is not None:
         prepare(page)
@@ -126,8 +125,8 @@ def test_wrong_password_is_reported_without_revealing_which_part(page, live_serv
     assert page.input_value("#password") == ""  # never echoed back
 
 
-def test_directory_filter_errors_name_and_link_the_filters(page, live_server):
-    sign_in(page, live_server, "member")
+def test_directory_filter_errors_name_and_link_the_filters(page_as, live_server):
+    page = page_as("member")
     response = set_language(page, "en", "/directory?sector=nonsense&award_year=1900&page=x")
     assert response.status == 422
     summary = page.locator(".error-summary")

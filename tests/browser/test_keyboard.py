@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser.browsing import focus_is_visible, focused, set_language, sign_in, tab_until
+from browser.browsing import focus_is_visible, focused, set_language, tab_until
 
 from support import PASSWORD
 
@@ -15,9 +15,8 @@ from support import PASSWORD
     ("role", "path"),
     [("anonymous", "/"), ("anonymous", "/login"), ("member", "/directory"), ("member", "/account")],
 )
-def test_skip_link_is_first_and_moves_focus_to_main(page, live_server, role, path):
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+def test_skip_link_is_first_and_moves_focus_to_main(page_as, role, path):
+    page = page_as(role)
     page.goto(path)
     page.keyboard.press("Tab")
     info = focused(page)
@@ -95,11 +94,10 @@ def test_member_signs_in_and_searches_with_the_keyboard_only(page, live_server):
         ("official", "/api/v1/docs"),
     ],
 )
-def test_every_tab_stop_shows_focus(page, live_server, role, path, lang):
+def test_every_tab_stop_shows_focus(page_as, live_server, role, path, lang):
     """Walk the whole tab order once; each stop must have a visible focus indicator, and the
     walk must visit the main content and the footer (nothing traps focus)."""
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+    page = page_as(role)
     target = path.format(city=live_server.seeded.city_id)
     set_language(page, lang, target)
     seen = []

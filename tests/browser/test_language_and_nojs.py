@@ -4,7 +4,7 @@ and the core tasks with JavaScript switched off."""
 from __future__ import annotations
 
 import pytest
-from browser.browsing import set_language, sign_in
+from browser.browsing import set_language
 
 from support import PASSWORD
 
@@ -19,9 +19,8 @@ from support import PASSWORD
         ("official", "/admin/audit"),
     ],
 )
-def test_html_lang_and_dir_follow_the_language(page, live_server, lang, role, path):
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+def test_html_lang_and_dir_follow_the_language(page_as, lang, role, path):
+    page = page_as(role)
     set_language(page, lang, path)
     html = page.locator("html")
     assert html.get_attribute("lang") == lang
@@ -31,8 +30,8 @@ def test_html_lang_and_dir_follow_the_language(page, live_server, lang, role, pa
     assert current.count() == 1 and current.get_attribute("lang") == lang
 
 
-def test_language_switcher_keeps_the_page_and_query(page, live_server):
-    sign_in(page, live_server, "member")
+def test_language_switcher_keeps_the_page_and_query(page_as):
+    page = page_as("member")
     set_language(page, "en", "/directory")
     page.goto("/directory?q=digital&kind=company")
     with page.expect_navigation():

@@ -5,7 +5,7 @@ look at, under test-artifacts/screenshots/; and the layout reflows on narrow scr
 from __future__ import annotations
 
 import pytest
-from browser.browsing import screenshot, set_language, sign_in
+from browser.browsing import screenshot, set_language
 
 SCREENS = [
     ("home", "anonymous", "/"),
@@ -34,9 +34,7 @@ PAGE_OVERFLOW = """() => {
 }"""
 
 
-def _open(page, live_server, role, path, lang):
-    if role != "anonymous":
-        sign_in(page, live_server, role)
+def _open(page, live_server, path, lang):
     response = set_language(page, lang, path.format(city=live_server.seeded.city_id))
     assert response.status == 200, response.status
 
@@ -44,18 +42,16 @@ def _open(page, live_server, role, path, lang):
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("device", list(WIDTHS))
 @pytest.mark.parametrize(("name", "role", "path"), SCREENS, ids=[s[0] for s in SCREENS])
-def test_screenshot_and_no_sideways_scrolling(
-    new_context, live_server, name, role, path, lang, device
-):
+def test_screenshot_and_no_sideways_scrolling(page_as, live_server, name, role, path, lang, device):
     width = WIDTHS[device]
-    context = new_context(
+    page = page_as(
+        role,
         viewport={"width": width, "height": 900},
         device_scale_factor=1,
         is_mobile=device == "mobile",
         has_touch=device == "mobile",
     )
-    page = context.new_page()
-    _open(page, live_server, role, path, lang)
+    _open(page, live_server, path, lang)
     shot = screenshot(page, f"{name}-{lang}-{device}")
     assert shot.stat().st_size > 5_000  # a rendered page, not an empty image
     overflow = page.evaluate(PAGE_OVERFLOW)
@@ -64,9 +60,9 @@ def test_screenshot_and_no_sideways_scrolling(
 
 
 @pytest.mark.parametrize(("name", "role", "path"), SCREENS, ids=[s[0] for s in SCREENS])
-def test_reflows_at_320_css_pixels(new_context, live_server, name, role, path):
-    page = new_context(viewport={"width": 320, "height": 640}).new_page()
-    _open(page, live_server, role, path, "ko")
+def test_reflows_at_320_css_pixels(page_as, live_server, name, role, path):
+    page = page_as(role, viewport={"width": 320, "height": 640})
+    _open(page, live_server, path, "ko")
     overflow = page.evaluate(PAGE_OVERFLOW)
     assert overflow["scrollWidth"] <= overflow["width"], f"{name} scrolls sideways: {overflow}"
     assert not overflow["wide"], f"{name}: elements cross the screen edge: {overflow['wide']}"
