@@ -52,8 +52,12 @@ def test_member_signs_in_and_searches_with_the_keyboard_only(page, live_server):
     page.wait_for_load_state()
     assert "/login" not in page.url
 
-    # From any page, the main navigation leads to the directory.
-    page.goto("/account")
+    # Members land on the directory; from any other page the main navigation leads back.
+    assert page.url.endswith("/directory"), page.url
+    tab_until(page, lambda i: i["tag"] == "a" and i["href"].endswith("/account"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/account")
     tab_until(page, lambda i: i["tag"] == "a" and i["href"].endswith("/directory"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
