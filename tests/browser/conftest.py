@@ -75,8 +75,9 @@ class LiveServer:
 
 
 def _seed(app) -> Seeded:
-    """Demo data when the demo seeder has real content, plus known accounts for each role
-    (the tests sign in with the shared test password)."""
+    """The demo data set, plus organisations and accounts the tests know by name (they sign
+    in with the shared test password): a city with awards, a company, a pending application
+    and an open invitation."""
     from seoul_platform import demo
 
     seeded = Seeded()
@@ -178,8 +179,8 @@ def live_server() -> Iterator[LiveServer]:
 
     class BrowserConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_dir / 'browser.db'}"
-        # Every test signs in through the real form from 127.0.0.1; the production limits
-        # (30 per IP per 10 minutes) are tested elsewhere.
+        # All sign-ins come from 127.0.0.1 through the real form; the production limits
+        # (30 per IP per 10 minutes) are tested in tests/accounts.
         LOGIN_LIMIT_PER_IP = "10000 per minute"
         LOGIN_LIMIT_PER_ACCOUNT = "10000 per minute"
 
