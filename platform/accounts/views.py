@@ -38,7 +38,7 @@ from .forms import (
     NewPasswordForm,
     ProfileForm,
 )
-from .models import JoinRequestStatus, User
+from .models import JoinRequestStatus, User, UserStatus
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -335,3 +335,32 @@ def invitations():
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = onboarding.list_invitations(page=page, per_page=20)
     return render_template("accounts/invitations.html", rows=rows, total=total, page=page)
+
+
+@bp.post("/admin/people/<int:user_id>/status")
+@policy(OFFICIAL)
+def set_person_status(user_id: int):
+    """An official disables an account (signing it out everywhere) or enables it again."""
+    form = DecisionForm()  # only for its CSRF check
+    wanted = request.form.get("status", "")
+    back = request.form.get("org_id", type=int)
+    if form.validate_on_submit() and wanted in (UserStatus.ACTIVE.value, UserStatus.DISABLED.value):
+        try:
+            person = services.get_user(user_id)
+            services.set_user_status(current_user, person, UserStatus(wanted))
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.detail, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s is disabled and signed out everywhere.", name=person.name)
+                if wanted == "disabled"
+                else _("%(name)s can sign in again.", name=person.name),
+                "success",
+            )
+    else:
+        flash(_("Choose a valid status."), "error")
+    if back:
+        return redirect(url_for("members.organization", org_id=back))
+    return redirect(url_for("core.home"))

@@ -277,12 +277,14 @@ def search_directory(actor: User | None, query: DirectoryQuery) -> tuple[list[Or
     return list(rows), total
 
 
-def list_people(org: Organization) -> list[User]:
-    """The active members of an organisation (names and roles are public to members)."""
+def list_people(org: Organization, *, include_disabled: bool = False) -> list[User]:
+    """The active members of an organisation (names and roles are public to members);
+    officials also see disabled accounts, to enable them again."""
+    statuses = [UserStatus.ACTIVE, UserStatus.DISABLED] if include_disabled else [UserStatus.ACTIVE]
     return list(
         db.session.scalars(
             select(User)
-            .where(User.organization_id == org.id, User.status == UserStatus.ACTIVE)
+            .where(User.organization_id == org.id, User.status.in_(statuses))
             .order_by(User.org_role, User.name)
         )
     )

@@ -56,7 +56,7 @@ def organization(org_id: int):
     return render_template(
         "members/organization.html",
         org=org,
-        people=services.list_people(org),
+        people=services.list_people(org, include_disabled=current_user.is_official),
         can_edit=can_edit_organization(current_user, org),
         can_invite=can_invite_member(current_user, org, OrgRole.MEMBER),
         can_award=can_record_award(current_user),

@@ -198,3 +198,43 @@ def test_anonymous_is_sent_to_login_with_next(client):
     response = client.get("/directory?q=x")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=/directory")
+
+
+def test_official_disables_and_enables_from_the_profile_page(
+    app, official_client, city, city_member, db
+):
+    member = signed_in(app, city_member)
+    page = official_client.get(f"/organizations/{city.id}").get_data(True)
+    assert f"Disable {city_member.name}" in page
+    token = csrf_token(official_client, "/account")
+    response = official_client.post(
+        f"/admin/people/{city_member.id}/status",
+        data={"status": "disabled", "org_id": city.id, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert member.get("/directory").status_code == 302
+    assert f"Enable {city_member.name}" in official_client.get(
+        f"/organizations/{city.id}"
+    ).get_data(True)
+    official_client.post(
+        f"/admin/people/{city_member.id}/status",
+        data={"status": "active", "org_id": city.id, "csrf_token": token},
+    )
+    assert login(app.test_client(), city_member).status_code == 302
+    bogus = official_client.post(
+        f"/admin/people/{city_member.id}/status",
+        data={"status": "official", "org_id": city.id, "csrf_token": token},
+    )
+    assert bogus.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(city_member), city_member.id).status == UserStatus.ACTIVE
+
+
+def test_member_cannot_disable_anyone(app, admin_client, city_member, db):
+    response = admin_client.post(
+        f"/admin/people/{city_member.id}/status",
+        data={"status": "disabled", "csrf_token": csrf_token(admin_client, "/account")},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(type(city_member), city_member.id).status == UserStatus.ACTIVE
