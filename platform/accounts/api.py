@@ -23,17 +23,11 @@ from .schemas import (
     TokenOut,
     TokenRequest,
 )
-from .views import _LIMITS
+from .views import rate_limited
 
 
 def _ip() -> str:
     return request.remote_addr or ""
-
-
-def _limited(fn):
-    for limit in reversed(_LIMITS):
-        fn = limit(fn)
-    return fn
 
 
 @operation(
@@ -47,7 +41,7 @@ def _limited(fn):
     status=201,
     errors=(401,),
 )
-@_limited
+@rate_limited
 def create_token(body: TokenRequest):
     try:
         raw, token = services.create_api_token(body.email, body.password, ip=_ip())
@@ -182,7 +176,7 @@ def _join_out(row: JoinRequest) -> JoinRequestOut:
     status=201,
     errors=(409,),
 )
-@_limited
+@rate_limited
 def create_join_request(body: JoinRequestIn):
     row = onboarding.apply_to_join(
         body.organization.model_dump(),
