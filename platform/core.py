@@ -54,8 +54,5 @@ def set_language(code: str):
             httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
-        actor = current_actor()
-        if actor is not None and actor.locale != code:
-            actor.locale = code
-            db.session.commit()
+    # The account page stores the language for e-mails; a GET changes nothing on the server.
     return response

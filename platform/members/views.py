@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import ValidationError as PydanticError
 
 from ..access import MEMBER, OFFICIAL, policy
 from ..accounts import onboarding
@@ -29,8 +30,8 @@ def directory():
     form_errors: dict[str, list[str]] = {}
     try:
         query = DirectoryQuery.model_validate(args)
-    except ValueError as exc:  # pydantic.ValidationError: show the filters that were wrong
-        for item in getattr(exc, "errors", list)():
+    except PydanticError as exc:  # show the filters that were wrong, ignore them, go on
+        for item in exc.errors(include_url=False, include_input=False):
             form_errors.setdefault(str(item["loc"][0]), []).append(_("Not a valid choice."))
         query = DirectoryQuery.model_validate(
             {k: v for k, v in args.items() if k not in form_errors}
