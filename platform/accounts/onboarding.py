@@ -6,7 +6,6 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
@@ -131,17 +130,13 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
     ).rowcount
     if won != 1:
         raise Conflict(_("This invitation was already accepted. Sign in instead."))
-    try:
-        with db.session.begin_nested():
-            user = create_user(
-                email=invitation.email,
-                name=name,
-                password=None,
-                organization_id=invitation.organization_id,
-                org_role=invitation.org_role,
-            )
-    except IntegrityError as exc:
-        raise Conflict(_("An account with this e-mail address already exists.")) from exc
+    user = create_user(
+        email=invitation.email,
+        name=name,
+        password=None,
+        organization_id=invitation.organization_id,
+        org_role=invitation.org_role,
+    )
     user.password_hash = password_hash
     invitation.accepted_user_id = user.id
     record_event(

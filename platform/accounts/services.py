@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
@@ -98,7 +99,11 @@ def create_user(
         job_title=job_title,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent sign-up with the same address loses here
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("An account with this e-mail address already exists.")) from exc
     return user
 
 

@@ -184,3 +184,38 @@ def test_api_join_request(app, db):
     assert org.status == OrgStatus.PENDING  # "status": "active" in the body was ignored
     user = db.session.scalar(select(User).where(User.email == "ade@lab.example"))
     assert not user.is_official and user.status == UserStatus.PENDING
+
+
+def test_ten_simultaneous_applications_with_one_address_make_one_account(app, db):
+    statuses: list[int] = []
+    barrier = threading.Barrier(10)
+
+    def apply(i: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(
+            "/api/v1/join-requests",
+            json={
+                "organization": {
+                    "kind": "company",
+                    "name": f"Twin Clicks {i}",
+                    "country": "KR",
+                    "region": "asia",
+                },
+                "name": "Double Clicker",
+                "email": "clicker@example.org",
+                "password": "a long enough passphrase",
+                "motivation": "Twice, by accident.",
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=apply, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses.count(201) == 1 and statuses.count(409) == 9, statuses
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.scalar(select(func.count(Organization.id))) == 1
+    assert db.session.scalar(select(func.count(JoinRequest.id))) == 1
