@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
@@ -53,7 +55,12 @@ COUNTRY_CODES = frozenset(
 
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166-1 alpha-2 countries with names in the current language, sorted by name."""
-    names = get_locale().territories
+    return _sorted_countries(str(get_locale()))
+
+
+@functools.cache
+def _sorted_countries(locale: str) -> list[tuple[str, str]]:
+    names = Locale.parse(locale).territories
     return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
 LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3))
 

@@ -83,6 +83,15 @@ def LANGUAGE_OPTIONS() -> list[tuple[str, str]]:
     return sorted(((c, names.get(c, c)) for c in LANGUAGE_CODES_OFFERED), key=lambda p: p[1])
 
 
+_TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def label(mapping: dict, key) -> str:
-    value = getattr(key, "value", key)
-    return str(mapping.get(str(value), value))
+    """The translated label of ``key`` (an enum or its value) in one of the mappings above.
+    Each mapping is translated once per language, not once per use: pages show hundreds."""
+    value = str(getattr(key, "value", key))
+    cache_key = (id(mapping), str(get_locale()))
+    plain = _TRANSLATED.get(cache_key)
+    if plain is None:
+        plain = _TRANSLATED[cache_key] = {k: str(v) for k, v in mapping.items()}
+    return plain.get(value, value)
