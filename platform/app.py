@@ -179,9 +179,12 @@ def _register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         code = err.code or 500
         if isinstance(err, CSRFError):
-            title, detail = _("The form expired"), _(
-                "The form was open too long or came from another site. Go back, reload the "
-                "page and send it again."
+            title, detail = (
+                _("The form expired"),
+                _(
+                    "The form was open too long or came from another site. Go back, reload the "
+                    "page and send it again."
+                ),
             )
         else:
             title, detail = HTTP_MESSAGES.get(code, (err.name, ""))

@@ -50,6 +50,11 @@ def validate_into(model: type[M], data: dict, form: FlaskForm) -> M | None:
         return None
 
 
+def form_status(form: FlaskForm) -> int:
+    """422 when a submitted form comes back with errors, else 200."""
+    return 422 if (form.errors or form.form_errors) else 200
+
+
 def show_domain_error(form: FlaskForm, err: DomainError) -> None:
     if err.errors:
         attach_errors(form, err.errors)

@@ -45,11 +45,24 @@ def language_name(code: str) -> str:
 
 
 # CLDR territories that are not ISO 3166-1 countries: unions, reserved codes, pseudo-locales.
-_NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB",
-                  "ZZ"}
+_NOT_COUNTRIES = {
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "EU",
+    "EZ",
+    "IC",
+    "QO",
+    "TA",
+    "UN",
+    "XA",
+    "XB",
+    "ZZ",
+}
 COUNTRY_CODES = frozenset(
-    c for c in Locale("en").territories
-    if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
+    c for c in Locale("en").territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES
 )
 
 
@@ -62,6 +75,8 @@ def country_choices() -> list[tuple[str, str]]:
 def _sorted_countries(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(locale).territories
     return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
+
+
 LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3))
 
 

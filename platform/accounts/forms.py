@@ -63,22 +63,11 @@ class AcceptInvitationForm(NewPasswordForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],
-        description=PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
     )
 
 

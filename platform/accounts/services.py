@@ -180,7 +180,7 @@ def change_password(user: User, *, current: str, new: str, ip: str = "") -> None
             _("The current password is not correct."),
             {"current_password": [_("The current password is not correct.")]},
         )
-    check_password_policy(new, email=user.email, name=user.name, field="new_password")
+    check_password_policy(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new)
     revoke_sessions(user, api_tokens=True)
     record_event("password.changed", actor_id=user.id, ip=ip)

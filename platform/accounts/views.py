@@ -22,7 +22,7 @@ from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
 from ..db import db
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import limiter
-from ..forms import choices, show_domain_error, validate_into
+from ..forms import choices, form_status, show_domain_error, validate_into
 from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
@@ -95,7 +95,7 @@ def login():
             if not is_safe_redirect(next_url):
                 next_url = url_for("core.home")
             return redirect(next_url)
-    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -129,7 +129,7 @@ def forgot_password():
         services.request_password_reset(form.email.data, ip=_ip())
         db.session.commit()
         return render_template("accounts/reset_sent.html")
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def reset_password(token: str):
             db.session.commit()
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -177,7 +177,9 @@ def accept_invitation(token: str):
             db.session.commit()
             flash(_("Welcome to the platform."), "success")
             return redirect(url_for("members.organization", org_id=user.organization_id))
-    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+    return render_template(
+        "accounts/accept_invitation.html", form=form, invitation=invitation
+    ), form_status(form)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -206,8 +208,7 @@ def join():
                 sign_in(request_row.applicant)
                 db.session.commit()
                 return redirect(url_for("accounts.pending"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("accounts/join.html", form=form), status
+    return render_template("accounts/join.html", form=form), form_status(form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -225,7 +226,7 @@ def account():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template("accounts/account.html", form=form), form_status(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -236,7 +237,7 @@ def change_password():
         user = current_user._get_current_object()
         try:
             services.change_password(
-                user, current=form.current_password.data, new=form.new_password.data, ip=_ip()
+                user, current=form.current_password.data, new=form.password.data, ip=_ip()
             )
         except DomainError as err:
             db.session.rollback()
@@ -246,7 +247,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/change_password.html", form=form)
+    return render_template("accounts/change_password.html", form=form), form_status(form)
 
 
 @bp.get("/account/data")
@@ -279,7 +280,7 @@ def delete_account():
             db.session.commit()
             flash(_("Your account is deleted."), "success")
             return redirect(url_for("core.home"))
-    return render_template("accounts/delete_account.html", form=form)
+    return render_template("accounts/delete_account.html", form=form), form_status(form)
 
 
 # ---- officials ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from ..accounts import onboarding
 from ..accounts.models import OrgRole
 from ..db import db
 from ..errors import DomainError
-from ..forms import show_domain_error, validate_into
+from ..forms import form_status, show_domain_error, validate_into
 from ..i18n import country_choices
 from . import services
 from .forms import AwardForm, InviteForm, OrganizationForm
@@ -82,7 +82,7 @@ def create_organization():
                 return redirect(url_for("members.organization", org_id=org.id))
     return render_template(
         "members/organization_form.html", form=form, org=None, languages_offered=LANGUAGE_OPTIONS()
-    ), _form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -111,7 +111,7 @@ def edit_organization(org_id: int):
                 return redirect(url_for("members.organization", org_id=org.id))
     return render_template(
         "members/organization_form.html", form=form, org=org, languages_offered=LANGUAGE_OPTIONS()
-    ), _form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/organizations/<int:org_id>/awards/new", methods=["GET", "POST"])
@@ -126,7 +126,7 @@ def add_award(org_id: int):
             db.session.commit()
             flash(_("The award is recorded."), "success")
             return redirect(url_for("members.organization", org_id=org.id))
-    return render_template("members/award_form.html", form=form, org=org), _form_status(form)
+    return render_template("members/award_form.html", form=form, org=org), form_status(form)
 
 
 @bp.post("/awards/<int:award_id>/delete")
@@ -165,8 +165,4 @@ def invite(org_id: int):
             db.session.commit()
             flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("members.organization", org_id=org.id))
-    return render_template("members/invite.html", form=form, org=org), _form_status(form)
-
-
-def _form_status(form) -> int:
-    return 422 if (form.errors or form.form_errors) else 200
+    return render_template("members/invite.html", form=form, org=org), form_status(form)

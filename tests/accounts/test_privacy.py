@@ -34,7 +34,7 @@ def test_delete_account_anonymises_and_signs_out(app, city_member, db):
             "csrf_token": csrf_token(client, "/account"),
         },
     )
-    assert wrong.status_code == 200
+    assert wrong.status_code == 422
     user_id = city_member.id
     response = client.post(
         "/account/delete",

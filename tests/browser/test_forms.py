@@ -44,7 +44,7 @@ def _fill_join_mismatch(page) -> None:
 
 def _fill_change_password_wrong(page) -> None:
     page.fill("#current_password", "not the current password at all")
-    page.fill("#new_password", "another long password 12345")
+    page.fill("#password", "another long password 12345")
     page.fill("#confirm", "a different long password 12345")
 
 
