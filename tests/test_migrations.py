@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from seoul_platform.app import create_app
 from seoul_platform.config import TestConfig
@@ -30,10 +30,24 @@ def test_single_head():
     assert len(heads) == 1
 
 
+def _separate_postgres_database(url: str) -> str:
+    """A sibling database for this test, so that dropping tables here cannot touch the
+    database the rest of the suite is using."""
+    main = make_url(url)
+    name = f"{main.database}_migrations"
+    engine = create_engine(main, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.scalar() is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return main.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def empty_app(tmp_path):
-    if os.environ.get("TEST_DATABASE_URL"):
-        url = os.environ["TEST_DATABASE_URL"]
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        url = _separate_postgres_database(os.environ["TEST_DATABASE_URL"])
     else:
         url = f"sqlite:///{tmp_path / 'migrations.db'}"
 
