@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,9 +27,6 @@ from .db import as_utc, db
 from .errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-T = TypeVar("T")
-
 
 MAX_ID = 2**31 - 1  # ids fit PostgreSQL's INTEGER
 
@@ -48,16 +45,11 @@ class Problem(BaseModel):
 
 
 class PageQuery(BaseModel):
+    """?page=&per_page= (at most 100): the query of every list operation."""
+
     model_config = ConfigDict(extra="ignore")
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(20, ge=1, le=100)
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
 
 
 class BadRequest(DomainError):

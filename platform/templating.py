@@ -21,8 +21,6 @@ def award_years() -> list[tuple[str, str]]:
 
 
 def init_templating(app: Flask) -> None:
-    from .accounts.models import JoinRequestStatus  # noqa: F401  (keeps labels in one place)
-
     join_status = {
         "pending": labels.STATUS_LABELS["pending"],
         "approved": labels._l("Approved"),

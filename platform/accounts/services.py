@@ -305,10 +305,6 @@ def list_officials() -> list[User]:
     )
 
 
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
-
-
 def assert_no_demo_accounts() -> None:
     """Production refuses to start while demo accounts exist."""
     from sqlalchemy.exc import SQLAlchemyError

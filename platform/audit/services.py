@@ -44,7 +44,7 @@ def record_denial(path: str) -> None:
     from ..access import current_actor
 
     actor = current_actor() if has_request_context() else None
-    ip = request.remote_addr or "" if has_request_context() else ""
+    ip = (request.remote_addr or "") if has_request_context() else ""
     record_event(
         "permission.denied", actor_id=getattr(actor, "id", None), ip=ip, detail={"path": path[:200]}
     )

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..api import UtcDateTime
+from ..api import PageQuery, UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
@@ -172,9 +172,7 @@ class AwardInput(BaseModel):
         return self
 
 
-class DirectoryQuery(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class DirectoryQuery(PageQuery):
     q: ShortText = ""
     kind: OrgKind | None = None
     sector: Sector | None = None
@@ -183,8 +181,6 @@ class DirectoryQuery(BaseModel):
     award_year: int | None = Field(None, ge=2023, le=2100)
     award_category: AwardCategory | None = None
     technology: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=60)] = ""
-    page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(20, ge=1, le=100)
 
 
 # ---- responses ---------------------------------------------------------------------------

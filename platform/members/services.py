@@ -290,15 +290,6 @@ def list_people(org: Organization, *, include_disabled: bool = False) -> list[Us
     )
 
 
-def list_organization_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.name)
-        .where(Organization.status == OrgStatus.ACTIVE)
-        .order_by(Organization.name_key)
-    )
-    return [(row.id, row.name) for row in rows]
-
-
 def platform_figures() -> dict[str, int]:
     """Counts shown on the public home page."""
     rows = db.session.execute(
