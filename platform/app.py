@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import access, security
 from .api import MAX_ID
+from .audit.services import record_denial
 from .config import Config, check_production, config_from_environment
 from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
@@ -150,6 +151,8 @@ HTTP_MESSAGES = {
 
 def _register_error_handlers(app: Flask) -> None:
     def render(status: int, title: str, detail: str = "", errors: dict | None = None):
+        if status == 403:  # every denial is audited, whether a service or a view refused
+            record_denial(request.path)
         if _wants_json():
             return problem(status, title, detail, errors)
         try:
@@ -161,10 +164,6 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         db.session.rollback()
-        if err.status == 403:
-            from .audit.services import record_denial
-
-            record_denial(request.path)
         return render(err.status, str(err.title), err.detail, err.errors)
 
     @app.errorhandler(RateLimitExceeded)

@@ -195,3 +195,14 @@ def test_bad_input_is_422_with_field_errors(app, official, db):
         problem = response.get_json()
         assert problem["status"] == 422 and problem["errors"], body
     assert db.session.scalar(select(func.count(Organization.id))) == 0
+
+
+def test_denials_are_in_the_audit_log(app, member_client, city_member, city, db):
+    from seoul_platform.audit.models import AuditEvent
+
+    assert member_client.get(f"/organizations/{city.id}/edit").status_code == 403
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "permission.denied"))
+    assert event is not None
+    assert event.actor_id == city_member.id
+    assert event.detail == {"path": f"/organizations/{city.id}/edit"}
+    assert event.ip == "127.0.0.1"
