@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from ..access import MEMBER, OFFICIAL, current_actor
 from ..api import commit, operation, paginated
-from ..errors import PermissionDenied
 from . import services
 from .models import Organization
-from .permissions import can_edit_organization
 from .schemas import (
     AwardInput,
     AwardOut,
@@ -116,12 +114,9 @@ def get_organization(org_id: int):
 )
 def patch_organization(org_id: int, body: OrganizationPatch):
     actor = current_actor()
-    org = services.get_organization(actor, org_id)
-    if not can_edit_organization(actor, org):
-        raise PermissionDenied("You may only edit your own organisation.")
-    services.update_organization(actor, org_id, body)
+    org = services.update_organization(actor, org_id, body)  # checks can_edit_organization
     commit()
-    return _detail(services.get_organization(actor, org_id))
+    return _detail(services.get_organization(actor, org.id))
 
 
 @operation(
