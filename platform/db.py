@@ -1,17 +1,26 @@
-"""Database: the declarative base, the Flask-SQLAlchemy handle and session helpers."""
+"""Database: the declarative base, the Flask-SQLAlchemy handle, the unit of work.
+
+`unit_of_work()` is the one way a request handler, CLI command, background job or test runs a
+transaction: it commits once at the end and then runs the effects registered with
+`after_commit()` during it (socket pushes and disconnects, enqueued jobs, waking the mailer);
+on rollback those effects are dropped. Services only flush.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
 import enum
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+
+log = logging.getLogger("seoul_platform.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,3 +103,65 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+# ---- the unit of work ------------------------------------------------------------------------
+
+_PENDING = "after_commit_pending"  # registered during the open transaction
+_READY = "after_commit_ready"  # the transaction committed; waiting to run
+
+
+def after_commit(effect: Callable[[], object]) -> None:
+    """Run ``effect`` once the current transaction has committed; drop it on rollback.
+
+    Effects are best-effort and must not touch the database session (the work is already
+    committed): a failing effect is logged and the others still run.
+    """
+    db.session.info.setdefault(_PENDING, []).append(effect)
+
+
+@event.listens_for(Session, "after_commit")
+def _effects_committed(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_READY, []).extend(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _effects_dropped(session: Session) -> None:
+    # Only a rollback of the outermost transaction fires this; a savepoint that rolls back
+    # (begin_nested) keeps the effects of the enclosing transaction.
+    session.info.pop(_PENDING, None)
+
+
+def run_after_commit_effects() -> int:
+    """Run the effects of transactions that have committed; returns how many ran."""
+    ready = db.session.info.pop(_READY, None) or []
+    for effect in ready:
+        try:
+            effect()
+        except Exception:  # best-effort by contract: the change itself is committed
+            log.exception("after-commit effect %r failed", effect)
+    return len(ready)
+
+
+@contextlib.contextmanager
+def unit_of_work(*, write: bool | None = None) -> Iterator[Session]:
+    """One transaction: commit once on success, roll back on any exception (re-raised).
+
+    After the commit, the effects registered with `after_commit` run. ``write=True`` takes
+    SQLite's write lock when the transaction begins (for CLI commands, jobs and threads that
+    will write; web requests that write declare it in app.py).
+    """
+    token = _write_intent.set(True) if write else None
+    session = db.session
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if token is not None:
+            _write_intent.reset(token)
+    run_after_commit_effects()
