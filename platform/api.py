@@ -23,7 +23,7 @@ from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import models_json_schema
 
 from .access import PUBLIC, policy
-from .db import as_utc, db
+from .db import as_utc, unit_of_work
 from .errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -138,7 +138,8 @@ def operation(
     produces: Sequence[str] = ("application/json",),
 ) -> Callable:
     """Declare an API endpoint. The view receives path args plus ``body``/``query`` models
-    when declared and returns a pydantic model, a Response, or None (for 204)."""
+    when declared and returns a pydantic model, a Response, or None (for 204). It runs inside
+    one unit of work: handlers never commit."""
 
     def decorate(fn: Callable) -> Callable:
         @wraps(fn)
@@ -147,7 +148,10 @@ def operation(
                 kwargs["body"] = parse_body(body)
             if query is not None:
                 kwargs["query"] = parse_query(query)
-            result = fn(**kwargs)
+            # The handler's unit of work: one commit after it returns (its response model is
+            # built inside, before the commit expires the rows), a rollback if it raises.
+            with unit_of_work():
+                result = fn(**kwargs)
             if isinstance(result, Response):
                 return result
             if result is None:
@@ -342,8 +346,3 @@ def openapi_document():
 def docs():
     """A browsable, script-free rendering of the OpenAPI document."""
     return render_template("api_docs.html", spec=build_openapi())
-
-
-def commit() -> None:
-    """Commit the request's unit of work (API handlers call this once, after the service)."""
-    db.session.commit()

@@ -7,7 +7,7 @@ import sys
 import click
 from flask import Flask
 
-from .db import db
+from .db import unit_of_work
 from .errors import DomainError
 
 
@@ -24,13 +24,13 @@ def register(app: Flask) -> None:
         else:
             password = sys.stdin.readline().rstrip("\n")
         try:
-            user = create_official(email=email, name=name, password=password)
-            db.session.commit()
+            with unit_of_work(write=True):
+                user = create_official(email=email, name=name, password=password)
+                user_id = user.id
         except DomainError as err:
-            db.session.rollback()
             details = "; ".join(m for msgs in err.errors.values() for m in msgs)
             raise click.ClickException(f"{err.detail} {details}".strip()) from err
-        click.echo(user.id)
+        click.echo(user_id)
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
@@ -39,8 +39,8 @@ def register(app: Flask) -> None:
 
         if not app.config.get("DEMO_ALLOWED"):
             raise click.ClickException("demo data is not allowed in production")
-        summary = seed_demo()
-        db.session.commit()
+        with unit_of_work(write=True):
+            summary = seed_demo()
         click.echo(summary)
 
     @app.cli.command("remove-demo")
@@ -48,8 +48,8 @@ def register(app: Flask) -> None:
         """Delete every demo organisation and account."""
         from .demo import remove_demo
 
-        removed = remove_demo()
-        db.session.commit()
+        with unit_of_work(write=True):
+            removed = remove_demo()
         click.echo(f"removed {removed} demo records")
 
     @app.cli.command("send-mail")

@@ -158,10 +158,28 @@ def unit_of_work(*, write: bool | None = None) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        _after_rollback(exc)
         raise
     finally:
         if token is not None:
             _write_intent.reset(token)
     run_after_commit_effects()
+
+
+def _after_rollback(exc: BaseException) -> None:
+    """Some refusals are facts worth keeping although the work is rolled back (a failed
+    sign-in is a security event): an exception may carry ``record_after_rollback()``, which
+    runs here in a transaction of its own."""
+    cause: BaseException | None = exc
+    while cause is not None and getattr(cause, "record_after_rollback", None) is None:
+        cause = cause.__cause__  # e.g. the API turns a failed sign-in into a 401
+    if cause is None:
+        return
+    record = cause.record_after_rollback  # type: ignore[attr-defined]
+    try:
+        with unit_of_work(write=True):
+            record()
+    except Exception:
+        log.exception("recording %s after rollback failed", type(exc).__name__)

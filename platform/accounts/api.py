@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import g, request
 
 from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, current_actor
-from ..api import commit, operation
-from ..db import db
-from ..errors import DomainError, Unauthenticated
+from ..api import operation
+from ..errors import Unauthenticated
 from . import onboarding, services
 from .models import JoinRequest, OrgRole, User
 from .schemas import (
@@ -45,10 +44,8 @@ def _ip() -> str:
 def create_token(body: TokenRequest):
     try:
         raw, token = services.create_api_token(body.email, body.password, ip=_ip())
-    except DomainError as err:
-        db.session.commit()  # keep the login.failure audit record
-        raise Unauthenticated(err.detail) from err
-    commit()
+    except services.InvalidCredentials as err:
+        raise Unauthenticated(err.detail) from err  # login.failure is recorded after rollback
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 
@@ -65,7 +62,6 @@ def revoke_token():
     if raw is None:
         raise Unauthenticated("Send the token to revoke as a bearer token.")
     services.revoke_api_token(raw)
-    commit()
 
 
 def _me(user: User) -> MeOut:
@@ -116,7 +112,6 @@ def create_invitation(body: InvitationIn):
         organization_id=body.organization_id,
         org_role=OrgRole(body.org_role),
     )
-    commit()
     return InvitationOut(
         id=invitation.id,
         email=invitation.email,
@@ -139,7 +134,6 @@ def create_invitation(body: InvitationIn):
 )
 def accept_invitation(body: AcceptInvitationIn):
     user = onboarding.accept_invitation(body.token, name=body.name, password=body.password)
-    commit()
     return _person(user)
 
 
@@ -186,7 +180,6 @@ def create_join_request(body: JoinRequestIn):
         motivation=body.motivation,
         ip=_ip(),
     )
-    commit()
     return _join_out(row)
 
 
@@ -204,5 +197,4 @@ def decide_join_request(request_id: int, body: DecisionIn):
     row = onboarding.decide_join_request(
         current_actor(), request_id, approve=body.decision == "approve", reason=body.reason
     )
-    commit()
     return _join_out(row)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record_event
-from ..db import as_utc, db, utcnow
+from ..db import after_commit, as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
 from .models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
@@ -114,18 +114,27 @@ def create_official(*, email: str, name: str, password: str) -> User:
     return user
 
 
+class InvalidCredentials(ValidationError):
+    """A failed sign-in. The unit of work rolls back, then records ``login.failure`` in a
+    transaction of its own (the attempt is a security event even though nothing changed)."""
+
+    def __init__(self, *, user_id: int | None, email: str, ip: str):
+        super().__init__(_("The e-mail address or password is not correct."))
+        self._event = {"actor_id": user_id, "ip": ip, "detail": {"email": email}}
+
+    def record_after_rollback(self) -> None:
+        record_event("login.failure", **self._event)
+
+
 def authenticate(email: str, password: str, *, ip: str = "") -> User:
-    """Check credentials. On failure records ``login.failure`` and raises ValidationError with
-    one generic message (it must not reveal which part was wrong or whether the account
-    exists). Pending accounts may sign in (to see that they are waiting)."""
+    """Check credentials. On failure raises InvalidCredentials with one generic message (it
+    must not reveal which part was wrong or whether the account exists). Pending accounts
+    may sign in (to see that they are waiting)."""
     email = normalize_email(email)[:254]
     user = db.session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
-        record_event(
-            "login.failure", actor_id=user.id if user else None, ip=ip, detail={"email": email}
-        )
-        raise ValidationError(_("The e-mail address or password is not correct."))
+        raise InvalidCredentials(user_id=user.id if user else None, email=email, ip=ip)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -169,7 +178,8 @@ def revoke_sessions(user: User, *, api_tokens: bool = False) -> None:
         )
     from ..realtime.events import disconnect_user
 
-    disconnect_user(user.id)
+    user_id = user.id
+    after_commit(lambda: disconnect_user(user_id))  # a rollback keeps them connected
 
 
 def change_password(user: User, *, current: str, new: str, ip: str = "") -> None:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
-from ..db import db
+from ..db import after_commit, unit_of_work
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import limiter
 from ..forms import choices, form_status, show_domain_error, validate_into
@@ -85,13 +85,12 @@ def login():
     next_url = request.args.get("next", "")
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, ip=_ip())
-        except DomainError as err:
-            db.session.commit()  # keep the login.failure audit record
+            with unit_of_work():
+                user = services.authenticate(form.email.data, form.password.data, ip=_ip())
+                sign_in(user, remember=form.remember.data)
+        except DomainError as err:  # login.failure is recorded after the rollback
             form.form_errors.append(err.detail)
         else:
-            sign_in(user, remember=form.remember.data)
-            db.session.commit()
             if not is_safe_redirect(next_url):
                 next_url = url_for("core.home")
             return redirect(next_url)
@@ -101,13 +100,14 @@ def login():
 @bp.post("/logout")
 @policy(AUTHENTICATED)
 def logout():
-    services.end_session(current_user.get_id())
     from ..realtime.events import disconnect_user
 
-    disconnect_user(current_user.id)
+    with unit_of_work():
+        services.end_session(current_user.get_id())
+        user_id = current_user.id
+        after_commit(lambda: disconnect_user(user_id))
     logout_user()
     session.clear()
-    db.session.commit()
     flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -126,8 +126,8 @@ def pending():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, ip=_ip())
-        db.session.commit()
+        with unit_of_work():
+            services.request_password_reset(form.email.data, ip=_ip())
         return render_template("accounts/reset_sent.html")
     return render_template("accounts/forgot_password.html", form=form), form_status(form)
 
@@ -143,12 +143,11 @@ def reset_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data, ip=_ip())
+            with unit_of_work():
+                services.reset_password(token, form.password.data, ip=_ip())
         except DomainError as err:
-            db.session.rollback()
             show_domain_error(form, err)
         else:
-            db.session.commit()
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), form_status(form)
@@ -164,19 +163,19 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:
-            user = onboarding.accept_invitation(
-                token, name=form.name.data, password=form.password.data
-            )
+            with unit_of_work():
+                user = onboarding.accept_invitation(
+                    token, name=form.name.data, password=form.password.data
+                )
+                sign_in(user)
+                org_id = user.organization_id
         except DomainError as err:
-            db.session.rollback()
             if err.status == 409:
                 return render_template("accounts/link_problem.html", message=err.detail), 409
             show_domain_error(form, err)
         else:
-            sign_in(user)
-            db.session.commit()
             flash(_("Welcome to the platform."), "success")
-            return redirect(url_for("members.organization", org_id=user.organization_id))
+            return redirect(url_for("members.organization", org_id=org_id))
     return render_template(
         "accounts/accept_invitation.html", form=form, invitation=invitation
     ), form_status(form)
@@ -191,22 +190,19 @@ def join():
         data = validate_into(OrganizationInput, form.to_fields(), form)
         if data is not None:
             try:
-                request_row = onboarding.apply_to_join(
-                    data.model_dump(),
-                    name=form.person_name.data,
-                    email=form.email.data,
-                    password=form.password.data,
-                    motivation=form.motivation.data,
-                    ip=_ip(),
-                )
+                with unit_of_work():
+                    request_row = onboarding.apply_to_join(
+                        data.model_dump(),
+                        name=form.person_name.data,
+                        email=form.email.data,
+                        password=form.password.data,
+                        motivation=form.motivation.data,
+                        ip=_ip(),
+                    )
+                    sign_in(request_row.applicant)
             except DomainError as err:
-                db.session.rollback()
-                if "password" in err.errors:
-                    err.errors["password"] = err.errors.pop("password")
                 show_domain_error(form, err)
             else:
-                sign_in(request_row.applicant)
-                db.session.commit()
                 return redirect(url_for("accounts.pending"))
     return render_template("accounts/join.html", form=form), form_status(form)
 
@@ -217,13 +213,13 @@ def account():
     form = ProfileForm(obj=current_user)
     form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if form.validate_on_submit():
-        services.update_profile(
-            current_user,
-            name=form.name.data,
-            job_title=form.job_title.data,
-            locale=form.locale.data,
-        )
-        db.session.commit()
+        with unit_of_work():
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                job_title=form.job_title.data,
+                locale=form.locale.data,
+            )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), form_status(form)
@@ -236,15 +232,14 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            services.change_password(
-                user, current=form.current_password.data, new=form.password.data, ip=_ip()
-            )
+            with unit_of_work():
+                services.change_password(
+                    user, current=form.current_password.data, new=form.password.data, ip=_ip()
+                )
+                sign_in(user)  # every other session was revoked; this browser stays signed in
         except DomainError as err:
-            db.session.rollback()
             show_domain_error(form, err)
         else:
-            sign_in(user)  # every other session was revoked; this browser stays signed in
-            db.session.commit()
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form), form_status(form)
@@ -268,16 +263,15 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            privacy.delete_account(
-                current_user._get_current_object(), password=form.password.data, ip=_ip()
-            )
+            with unit_of_work():
+                privacy.delete_account(
+                    current_user._get_current_object(), password=form.password.data, ip=_ip()
+                )
         except DomainError as err:
-            db.session.rollback()
             show_domain_error(form, err)
         else:
             logout_user()
             session.clear()
-            db.session.commit()
             flash(_("Your account is deleted."), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/delete_account.html", form=form), form_status(form)
@@ -313,18 +307,16 @@ def decide_join_request(request_id: int):
         flash(_("The reason is too long."), "error")
         return redirect(url_for("accounts.join_requests"))
     try:
-        row = onboarding.decide_join_request(
-            current_user, request_id, approve=approve, reason=form.reason.data or ""
-        )
+        with unit_of_work():
+            row = onboarding.decide_join_request(
+                current_user, request_id, approve=approve, reason=form.reason.data or ""
+            )
+            name = row.organization.name
     except DomainError as err:
-        db.session.rollback()
         flash(err.detail, "error")
     else:
-        db.session.commit()
         flash(
-            _("%(name)s: approved.", name=row.organization.name)
-            if approve
-            else _("%(name)s: declined.", name=row.organization.name),
+            _("%(name)s: approved.", name=name) if approve else _("%(name)s: declined.", name=name),
             "success",
         )
     return redirect(url_for("accounts.join_requests"))
@@ -347,17 +339,17 @@ def set_person_status(user_id: int):
     back = request.form.get("org_id", type=int)
     if form.validate_on_submit() and wanted in (UserStatus.ACTIVE.value, UserStatus.DISABLED.value):
         try:
-            person = services.get_user(user_id)
-            services.set_user_status(current_user, person, UserStatus(wanted))
+            with unit_of_work():
+                person = services.get_user(user_id)
+                services.set_user_status(current_user, person, UserStatus(wanted))
+                name = person.name
         except DomainError as err:
-            db.session.rollback()
             flash(err.detail, "error")
         else:
-            db.session.commit()
             flash(
-                _("%(name)s is disabled and signed out everywhere.", name=person.name)
+                _("%(name)s is disabled and signed out everywhere.", name=name)
                 if wanted == "disabled"
-                else _("%(name)s can sign in again.", name=person.name),
+                else _("%(name)s can sign in again.", name=name),
                 "success",
             )
     else:

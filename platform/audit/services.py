@@ -7,7 +7,7 @@ import logging
 from flask import has_request_context, request
 from sqlalchemy import func, select
 
-from ..db import db
+from ..db import db, unit_of_work
 from .models import AuditEvent
 
 log = logging.getLogger("seoul_platform.audit")
@@ -45,10 +45,13 @@ def record_denial(path: str) -> None:
 
     actor = current_actor() if has_request_context() else None
     ip = (request.remote_addr or "") if has_request_context() else ""
-    record_event(
-        "permission.denied", actor_id=getattr(actor, "id", None), ip=ip, detail={"path": path[:200]}
-    )
-    db.session.commit()
+    with unit_of_work(write=True):
+        record_event(
+            "permission.denied",
+            actor_id=getattr(actor, "id", None),
+            ip=ip,
+            detail={"path": path[:200]},
+        )
 
 
 def list_events(

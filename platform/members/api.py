@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..access import MEMBER, OFFICIAL, current_actor
-from ..api import commit, operation, paginated
+from ..api import operation, paginated
 from . import services
 from .models import Organization
 from .schemas import (
@@ -86,7 +86,6 @@ def list_organizations(query: DirectoryQuery):
 )
 def create_organization(body: OrganizationInput):
     org = services.create_organization(current_actor(), body)
-    commit()
     return _detail(services.get_organization(current_actor(), org.id))
 
 
@@ -115,7 +114,6 @@ def get_organization(org_id: int):
 def patch_organization(org_id: int, body: OrganizationPatch):
     actor = current_actor()
     org = services.update_organization(actor, org_id, body)  # checks can_edit_organization
-    commit()
     return _detail(services.get_organization(actor, org.id))
 
 
@@ -131,7 +129,6 @@ def patch_organization(org_id: int, body: OrganizationPatch):
 )
 def create_award(org_id: int, body: AwardInput):
     award = services.record_award(current_actor(), org_id, body)
-    commit()
     return AwardOut(
         id=award.id,
         year=award.year,

@@ -10,7 +10,7 @@ from pydantic import ValidationError as PydanticError
 from ..access import MEMBER, OFFICIAL, policy
 from ..accounts import onboarding
 from ..accounts.models import OrgRole
-from ..db import db
+from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_into
 from ..i18n import country_choices
@@ -72,14 +72,14 @@ def create_organization():
         data = validate_into(OrganizationInput, form.to_fields(), form)
         if data is not None:
             try:
-                org = services.create_organization(current_user, data)
+                with unit_of_work():
+                    org = services.create_organization(current_user, data)
+                    name, org_id = org.name, org.id
             except DomainError as err:
-                db.session.rollback()
                 show_domain_error(form, err)
             else:
-                db.session.commit()
-                flash(_("%(name)s is created.", name=org.name), "success")
-                return redirect(url_for("members.organization", org_id=org.id))
+                flash(_("%(name)s is created.", name=name), "success")
+                return redirect(url_for("members.organization", org_id=org_id))
     return render_template(
         "members/organization_form.html", form=form, org=None, languages_offered=LANGUAGE_OPTIONS()
     ), form_status(form)
@@ -101,14 +101,13 @@ def edit_organization(org_id: int):
         patch = validate_into(OrganizationPatch, fields, form)
         if patch is not None:
             try:
-                services.update_organization(current_user, org.id, patch)
+                with unit_of_work():
+                    services.update_organization(current_user, org_id, patch)
             except DomainError as err:
-                db.session.rollback()
                 show_domain_error(form, err)
             else:
-                db.session.commit()
                 flash(_("The profile is saved."), "success")
-                return redirect(url_for("members.organization", org_id=org.id))
+                return redirect(url_for("members.organization", org_id=org_id))
     return render_template(
         "members/organization_form.html", form=form, org=org, languages_offered=LANGUAGE_OPTIONS()
     ), form_status(form)
@@ -122,10 +121,10 @@ def add_award(org_id: int):
     if form.validate_on_submit():
         data = validate_into(AwardInput, dict(form.data), form)
         if data is not None:
-            services.record_award(current_user, org.id, data)
-            db.session.commit()
+            with unit_of_work():
+                services.record_award(current_user, org_id, data)
             flash(_("The award is recorded."), "success")
-            return redirect(url_for("members.organization", org_id=org.id))
+            return redirect(url_for("members.organization", org_id=org_id))
     return render_template("members/award_form.html", form=form, org=org), form_status(form)
 
 
@@ -133,8 +132,8 @@ def add_award(org_id: int):
 @policy(OFFICIAL)
 def delete_award(award_id: int):
     org_id = request.form.get("org_id", type=int)
-    services.delete_award(current_user, award_id)
-    db.session.commit()
+    with unit_of_work():
+        services.delete_award(current_user, award_id)
     flash(_("The award is removed."), "success")
     if org_id:
         return redirect(url_for("members.organization", org_id=org_id))
@@ -152,17 +151,16 @@ def invite(org_id: int):
         form.org_role.choices = [c for c in form.org_role.choices if c.value == "member"]
     if form.validate_on_submit():
         try:
-            onboarding.create_invitation(
-                current_user,
-                email=form.email.data,
-                organization_id=org.id,
-                org_role=OrgRole(form.org_role.data),
-            )
+            with unit_of_work():
+                onboarding.create_invitation(
+                    current_user,
+                    email=form.email.data,
+                    organization_id=org_id,
+                    org_role=OrgRole(form.org_role.data),
+                )
         except DomainError as err:
-            db.session.rollback()
             show_domain_error(form, err)
         else:
-            db.session.commit()
             flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("members.organization", org_id=org.id))
+            return redirect(url_for("members.organization", org_id=org_id))
     return render_template("members/invite.html", form=form, org=org), form_status(form)
