@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 
 from seoul_platform.matching.engine import MatchIndex
-from seoul_platform.matching.profiles import Company, PilotRequest, Signals, TrackRecord
+from seoul_platform.matching.profiles import Company, RequestProfile, Signals, TrackRecord
 from seoul_platform.matching.scoring import score_request_company
 
 SECTORS = ["mobility", "safety", "welfare", "environment", "energy", "culture", "governance"]
@@ -126,7 +126,7 @@ def profiles(n_companies: int, n_requests: int, seed: int):
         for i in range(n_companies)
     ]
     requests = [
-        PilotRequest(
+        RequestProfile(
             f"r{i}",
             f"city{i % 300}",
             rnd.randint(1, 5),

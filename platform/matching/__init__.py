@@ -2,7 +2,8 @@
 
 Modules, by task:
 
-- ``profiles``: typed inputs (``PilotRequest``, ``Company``, ``City``, ``TrackRecord``, ``Signals``)
+- ``profiles``: typed inputs (``RequestProfile``, ``Company``, ``City``, ``TrackRecord``,
+  ``Signals``)
 - ``scoring``: named, weighted score components (``Weights``, ``ScoringContext``,
   ``score_request_company``, ``score_peer``); ``text``: TF-IDF similarity
 - ``explain``: reasons and re-scored hints (``explain_request_company``, ``explain_peer``)

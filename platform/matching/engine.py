@@ -17,7 +17,7 @@ import numpy as np
 
 from .explain import Match, explain_peer, explain_request_company
 from .features import Vocabularies, city_features, company_features, inverse, request_features
-from .profiles import City, Company, PilotRequest, Signals
+from .profiles import City, Company, RequestProfile, Signals
 from .scoring import TAG_SHARE, ScoringContext, Weights, fit_text_model
 
 
@@ -34,13 +34,13 @@ class MatchIndex:
     """Requests, companies and cities prepared for fast scoring.
 
     Inputs: the profiles (requests should be the open ones), optional weight overrides, interest
-    signals and the collaboration graph (nodes named by ``PilotRequest.city_id`` and
+    signals and the collaboration graph (nodes named by ``RequestProfile.city_id`` and
     ``Company.id``). Raises ``ProfileError``/``WeightsError`` for invalid input.
     """
 
     def __init__(
         self,
-        requests: Sequence[PilotRequest] = (),
+        requests: Sequence[RequestProfile] = (),
         companies: Sequence[Company] = (),
         cities: Sequence[City] = (),
         *,
@@ -137,7 +137,7 @@ class MatchIndex:
 
     # -- public -----------------------------------------------------------------------------
 
-    def company_components(self, requests: Sequence[PilotRequest]) -> dict[str, np.ndarray]:
+    def company_components(self, requests: Sequence[RequestProfile]) -> dict[str, np.ndarray]:
         """Raw component values of ``requests`` (any, indexed or not) against every company."""
         rf = request_features(requests, self._vocab, self.context.text)
         return self._request_block(
@@ -148,7 +148,7 @@ class MatchIndex:
             self._company_col,
         )
 
-    def score_companies(self, requests: Sequence[PilotRequest], batch: int = 256) -> np.ndarray:
+    def score_companies(self, requests: Sequence[RequestProfile], batch: int = 256) -> np.ndarray:
         """Scores (requests x indexed companies), computed in row batches to bound memory."""
         rows = [
             self._weigh(self.company_components(requests[i : i + batch]), self.context.weights)
@@ -171,7 +171,7 @@ class MatchIndex:
         return self._weigh(block, self.context.weights)[:, 0]
 
     def recommend_companies(
-        self, request: PilotRequest, k: int = 10, exclude: Iterable[str] = (), hint_limit: int = 5
+        self, request: RequestProfile, k: int = 10, exclude: Iterable[str] = (), hint_limit: int = 5
     ) -> list[Match]:
         """The k best companies for ``request``, explained; skips "no thanks" and ``exclude``."""
         scores = self.score_companies([request])[0]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .profiles import City, Company, PilotRequest, Signals
+from .profiles import City, Company, RequestProfile, Signals
 from .scoring import (
     Score,
     ScoringContext,
@@ -27,6 +27,9 @@ MIN_GAIN = 1e-9  # below this a "gain" is floating-point noise, not advice
 
 @dataclass(frozen=True)
 class ReasonPart:
+    """One translatable piece of an explanation (of a score or of a peer pairing):
+    ``message_id`` and ``params`` for the interface's catalogue, ``text`` in plain English."""
+
     message_id: str
     params: Mapping[str, Any]
     text: str
@@ -70,7 +73,7 @@ def _list(items: list[str]) -> str:
     return ", ".join(items)
 
 
-def _request_part(name: str, request: PilotRequest, company: Company, s: Score) -> ReasonPart:
+def _request_part(name: str, request: RequestProfile, company: Company, s: Score) -> ReasonPart:
     if name == "sector_overlap":
         have = tags(company.sectors)
         shared = [x for x in request.sectors if normalize_tag(x) in have]
@@ -165,7 +168,7 @@ def _reason(s: Score, part: Callable[..., ReasonPart], *profiles: object) -> Rea
     return Reason(tuple(ranked), parts, text[0].upper() + text[1:])
 
 
-def _request_candidates(request: PilotRequest, company: Company) -> list[tuple[str, str | int]]:
+def _request_candidates(request: RequestProfile, company: Company) -> list[tuple[str, str | int]]:
     out: list[tuple[str, str | int]] = []
     have = tags(company.capabilities)
     for t in dict.fromkeys(request.technologies):
@@ -196,7 +199,7 @@ HINT_TEXT = {
 
 
 def apply_hint(
-    hint: Hint, company: Company, ctx: ScoringContext, request: PilotRequest
+    hint: Hint, company: Company, ctx: ScoringContext, request: RequestProfile
 ) -> tuple[Company, ScoringContext]:
     """The company profile and context after following ``hint`` (for checks and previews)."""
     a, v = hint.action, hint.value
@@ -227,7 +230,7 @@ def _rank(hints: list[Hint], limit: int) -> tuple[Hint, ...]:
 
 
 def explain_request_company(
-    request: PilotRequest, company: Company, ctx: ScoringContext, hint_limit: int = 5
+    request: RequestProfile, company: Company, ctx: ScoringContext, hint_limit: int = 5
 ) -> Match:
     """Score, reason and hints for ``company`` as a partner for ``request``."""
     s = score_request_company(request, company, ctx)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_array
 
-from .profiles import STAGES, City, Company, PilotRequest
+from .profiles import STAGES, City, Company, RequestProfile
 from .scoring import tags
 from .text import TextModel, normalize_tag
 
@@ -62,7 +62,7 @@ class Vocabularies:
 
     @classmethod
     def build(
-        cls, rqs: Sequence[PilotRequest], cos: Sequence[Company], cts: Sequence[City]
+        cls, rqs: Sequence[RequestProfile], cos: Sequence[Company], cts: Sequence[City]
     ) -> Vocabularies:
         return cls(
             sector=_vocab(
@@ -123,7 +123,7 @@ def company_features(cos: Sequence[Company], v: Vocabularies, text: TextModel) -
 
 
 def request_features(
-    rqs: Sequence[PilotRequest], v: Vocabularies, text: TextModel
+    rqs: Sequence[RequestProfile], v: Vocabularies, text: TextModel
 ) -> dict[str, Any]:
     """Request-side matrices (requests x vocabulary) and tag counts."""
     sectors = [tags(r.sectors) for r in rqs]

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
+from .explain import ReasonPart
 from .scoring import tags
 from .text import normalize_tag
 
@@ -39,20 +40,13 @@ class Participant:
 
 
 @dataclass(frozen=True)
-class PairReason:
-    message_id: str
-    params: Mapping[str, object]
-    text: str
-
-
-@dataclass(frozen=True)
 class PeerGroup:
     """Two (or, for the trio, three) participants with their score and reasons."""
 
     members: tuple[str, ...]
     score: float
     components: Mapping[str, float]
-    reasons: tuple[PairReason, ...]
+    reasons: tuple[ReasonPart, ...]
 
 
 @dataclass(frozen=True)
@@ -78,13 +72,13 @@ def pair_components(a: Participant, b: Participant) -> dict[str, float]:
     return {k: PAIR_WEIGHTS[k] * v for k, v in values.items()}
 
 
-def _reasons(a: Participant, b: Participant) -> tuple[PairReason, ...]:
+def _reasons(a: Participant, b: Participant) -> tuple[ReasonPart, ...]:
     out = []
     cb = tags(b.challenges)
     shared = [c for c in a.challenges if normalize_tag(c) in cb]
     if shared:
         out.append(
-            PairReason("pair.shared", {"challenges": shared}, f"both work on {', '.join(shared)}")
+            ReasonPart("pair.shared", {"challenges": shared}, f"both work on {', '.join(shared)}")
         )
     sa, sb = tags(a.strengths), tags(b.strengths)
     a_gives = [s for s in a.strengths if normalize_tag(s) not in sb]
@@ -93,10 +87,10 @@ def _reasons(a: Participant, b: Participant) -> tuple[PairReason, ...]:
         text = "; ".join(
             f"{p.name or p.id} brings {', '.join(g)}" for p, g in ((a, a_gives), (b, b_gives)) if g
         )
-        out.append(PairReason("pair.complementary", {a.id: a_gives, b.id: b_gives}, text))
+        out.append(ReasonPart("pair.complementary", {a.id: a_gives, b.id: b_gives}, text))
     if a.region and b.region and normalize_tag(a.region) != normalize_tag(b.region):
         out.append(
-            PairReason(
+            ReasonPart(
                 "pair.regions", {"regions": [a.region, b.region]}, f"{a.region} meets {b.region}"
             )
         )
@@ -105,7 +99,7 @@ def _reasons(a: Participant, b: Participant) -> tuple[PairReason, ...]:
 
 def _group(members: list[Participant]) -> PeerGroup:
     total: dict[str, float] = dict.fromkeys(PAIR_WEIGHTS, 0.0)
-    reasons: list[PairReason] = []
+    reasons: list[ReasonPart] = []
     pairs = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
     for x, y in pairs:
         for k, v in pair_components(x, y).items():

@@ -53,7 +53,7 @@ class TrackRecord:
 
 
 @dataclass(frozen=True)
-class PilotRequest:
+class RequestProfile:
     """A city's pilot request. ``city_id`` is the city's node in the collaboration graph."""
 
     id: str

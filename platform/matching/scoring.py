@@ -36,7 +36,7 @@ from types import MappingProxyType
 
 import networkx as nx
 
-from .profiles import City, Company, PilotRequest, Signals
+from .profiles import City, Company, RequestProfile, Signals
 from .text import TextModel, normalize_tag
 
 REQUEST_COMPONENTS = (
@@ -160,7 +160,7 @@ def stage_fit(stage: int, served: tuple[int, ...]) -> float:
     return 1.0 - min(abs(s - stage) for s in served) / 4.0
 
 
-def track_record_value(request: PilotRequest, company: Company) -> float:
+def track_record_value(request: RequestProfile, company: Company) -> float:
     wanted = tags(request.sectors)
     num = den = 0.0
     for t in company.track_record:
@@ -178,7 +178,7 @@ def proximity(ctx: ScoringContext, a: str, b: str) -> float:
 
 
 def request_values(
-    request: PilotRequest, company: Company, ctx: ScoringContext
+    request: RequestProfile, company: Company, ctx: ScoringContext
 ) -> dict[str, float]:
     """Raw component values (each in [0, 1]) of a request ↔ company pair."""
     sig = ctx.signals
@@ -226,7 +226,7 @@ def combine(subject: str, candidate: str, values: Mapping[str, float], weights: 
     )
 
 
-def score_request_company(request: PilotRequest, company: Company, ctx: ScoringContext) -> Score:
+def score_request_company(request: RequestProfile, company: Company, ctx: ScoringContext) -> Score:
     """Score ``company`` for ``request``; the reference the vectorised engine must agree with."""
     return combine(request.id, company.id, request_values(request, company, ctx), ctx.weights)
 
@@ -237,7 +237,7 @@ def score_peer(city: City, other: City, ctx: ScoringContext) -> Score:
 
 
 def fit_text_model(
-    requests: tuple[PilotRequest, ...] | list[PilotRequest] = (),
+    requests: tuple[RequestProfile, ...] | list[RequestProfile] = (),
     companies: tuple[Company, ...] | list[Company] = (),
     cities: tuple[City, ...] | list[City] = (),
 ) -> TextModel:

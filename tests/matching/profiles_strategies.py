@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import strategies as st
 
-from seoul_platform.matching.profiles import City, Company, PilotRequest, Signals, TrackRecord
+from seoul_platform.matching.profiles import City, Company, RequestProfile, Signals, TrackRecord
 
 SECTORS = ["mobility", "safety", "welfare", "environment", "energy", "culture", "governance"]
 TECH = ["digital twin", "Digital Twins", "IoT sensors", "GIS", "AI", "open data", "5G", "drones"]
@@ -51,7 +51,7 @@ track = st.builds(
 )
 
 requests = st.builds(
-    PilotRequest,
+    RequestProfile,
     id=st.sampled_from(["r1", "r2", "r3"]),
     city_id=st.sampled_from(["city1", "city2", "city3"]),
     stage=st.integers(1, 5),

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from seoul_platform.matching.engine import MatchIndex
-from seoul_platform.matching.profiles import City, Company, PilotRequest, TrackRecord
+from seoul_platform.matching.profiles import City, Company, RequestProfile, TrackRecord
 
 REQUESTS = {
-    "twin": PilotRequest(
+    "twin": RequestProfile(
         "req-twin",
         "city-coastal",
         stage=4,
@@ -25,7 +25,7 @@ REQUESTS = {
         languages=("en",),
         region="oceania",
     ),
-    "welfare": PilotRequest(
+    "welfare": RequestProfile(
         "req-welfare",
         "city-nordic",
         stage=3,
@@ -38,7 +38,7 @@ REQUESTS = {
         region="europe",
         target_groups=("elderly", "disabled"),
     ),
-    "mobility": PilotRequest(
+    "mobility": RequestProfile(
         "req-bus",
         "city-delta",
         stage=2,
@@ -50,7 +50,7 @@ REQUESTS = {
         languages=("bn", "en"),
         region="asia",
     ),
-    "safety": PilotRequest(
+    "safety": RequestProfile(
         "req-warning",
         "city-plateau",
         stage=3,

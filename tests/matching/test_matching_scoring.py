@@ -14,8 +14,8 @@ from seoul_platform.matching.engine import MatchIndex
 from seoul_platform.matching.explain import apply_hint, explain_peer, explain_request_company
 from seoul_platform.matching.profiles import (
     Company,
-    PilotRequest,
     ProfileError,
+    RequestProfile,
     Signals,
     TrackRecord,
 )
@@ -152,25 +152,25 @@ def test_weights_are_renormalised_and_validated():
 
 def test_profiles_reject_impossible_values():
     with pytest.raises(ProfileError, match="stage"):
-        PilotRequest("r", "c", stage=6)
+        RequestProfile("r", "c", stage=6)
     with pytest.raises(ProfileError, match="must be a list"):
         Company("c", capabilities="digital twin")
     with pytest.raises(ProfileError, match="outcome"):
         TrackRecord(3, ("energy",), 1.5)
     with pytest.raises(ProfileError, match="stage"):
         Company("c", stages_served=(0,))
-    assert PilotRequest("r", "c", 2, sectors=["energy"]).sectors == ("energy",)
+    assert RequestProfile("r", "c", 2, sectors=["energy"]).sectors == ("energy",)
 
 
 def test_tags_match_across_case_and_plural():
-    req = PilotRequest("r", "city", 3, technologies=("Digital Twins",))
+    req = RequestProfile("r", "city", 3, technologies=("Digital Twins",))
     co = Company("c", capabilities=("digital twin",))
     s = score_request_company(req, co, _ctx([req], [co]))
     assert s.values["need_capability_fit"] >= 0.6
 
 
 def test_recommendations_skip_declined_and_rank_by_full_scores():
-    reqs = [PilotRequest("r1", "city1", 3, sectors=("energy",), technologies=(TECH[0], TECH[2]))]
+    reqs = [RequestProfile("r1", "city1", 3, sectors=("energy",), technologies=(TECH[0], TECH[2]))]
     cos = [
         Company(
             f"c{i}",
@@ -199,7 +199,7 @@ def test_recommendations_skip_declined_and_rank_by_full_scores():
 
 def test_company_view_skips_declined_requests_and_explains_with_company_hints():
     reqs = [
-        PilotRequest(f"r{i}", "city1", 3, sectors=("energy",), technologies=(TECH[i % 3],))
+        RequestProfile(f"r{i}", "city1", 3, sectors=("energy",), technologies=(TECH[i % 3],))
         for i in range(6)
     ]
     co = Company("c1", sectors=("energy",), capabilities=(TECH[0],), stages_served=(3,))
