@@ -2,18 +2,29 @@
 
 Each signed-in user joins the room ``user:<id>``; anonymous connections are refused. The
 session cookie is checked on connect through the same revocable session rows as HTTP.
+
+Disconnecting a user (sign-out, password change, disable) must reach their sockets in every
+server process. Socket.IO's Redis queue carries emits between processes, but it has no
+"disconnect this room" message and each process only knows its own participants; so
+`disconnect_user` closes the local sockets and, with ``REDIS_URL`` set, publishes the user id
+on `DISCONNECT_CHANNEL`, which every process that serves sockets listens on.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
+from flask import Flask, current_app
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from ..extensions import socketio
 
 log = logging.getLogger("seoul_platform.realtime")
+
+DISCONNECT_CHANNEL = "seoul:realtime:disconnect-user"
 
 
 def user_room(user_id: int) -> str:
@@ -24,18 +35,89 @@ def user_room(user_id: int) -> str:
 def on_connect(auth=None):
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("authentication required")
+    _ensure_listener(current_app._get_current_object())
     join_room(user_room(current_user.id))
 
 
 def disconnect_user(user_id: int) -> None:
-    """Close every live socket of a user (sign-out everywhere, password change, disable).
-    With a Redis message queue the request reaches the other server processes too."""
+    """Close every live socket of a user, in this process and (through Redis) in the others.
+    Called after commit (an `after_commit` effect); best-effort: a Redis outage is logged."""
+    disconnect_local(user_id)
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return
+    try:
+        _redis(url).publish(DISCONNECT_CHANNEL, str(int(user_id)))
+    except Exception as exc:  # the revocation itself is committed; sockets re-check on connect
+        log.warning("could not publish a disconnect for user %s: %s", user_id, type(exc).__name__)
+
+
+def disconnect_local(user_id: int) -> int:
+    """Close the sockets of ``user_id`` that this process serves; returns how many."""
     server = getattr(socketio, "server", None)
     if server is None:
-        return
+        return 0
     try:
         participants = list(server.manager.get_participants("/", user_room(user_id)))
     except KeyError:  # nobody connected in this process
         participants = []
     for sid, _eio_sid in participants:
-        server.disconnect(sid, namespace="/")
+        server.disconnect(sid, namespace="/", ignore_queue=True)
+    return len(participants)
+
+
+# ---- the listener (one per process that serves sockets) -------------------------------------
+
+_clients: dict[str, object] = {}
+_listeners: dict[str, threading.Thread] = {}
+_lock = threading.Lock()
+
+
+def _redis(url: str):
+    import redis
+
+    with _lock:
+        client = _clients.get(url)
+        if client is None:
+            client = _clients[url] = redis.Redis.from_url(url, socket_timeout=5)
+        return client
+
+
+def _ensure_listener(app: Flask) -> None:
+    """Start this process's listener on the first socket it serves (a CLI command or a
+    process that serves no sockets never needs one)."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return
+    with _lock:
+        if url in _listeners and _listeners[url].is_alive():
+            return
+        ready = threading.Event()
+        thread = threading.Thread(
+            target=_listen, args=(url, ready), name="socket-disconnects", daemon=True
+        )
+        _listeners[url] = thread
+        thread.start()
+    ready.wait(5)  # subscribed before this first socket can be revoked
+
+
+def _listen(url: str, ready: threading.Event) -> None:
+    import redis
+
+    delay = 1.0
+    while True:
+        try:
+            pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
+            pubsub.subscribe(DISCONNECT_CHANNEL)
+            ready.set()
+            delay = 1.0
+            for message in pubsub.listen():
+                try:
+                    disconnect_local(int(message["data"]))
+                except (TypeError, ValueError):
+                    log.warning("ignored a malformed disconnect message")
+        except redis.RedisError as exc:
+            ready.set()  # never hold a connecting socket while Redis is away
+            log.warning("disconnect listener: %s; retrying in %.0f s", type(exc).__name__, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
