@@ -14,6 +14,8 @@ from typing import TypeVar
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from .audit.services import record_event
+from .db import unit_of_work
 from .errors import PermissionDenied, Unauthenticated
 
 PUBLIC = "public"  # anyone, signed in or not
@@ -85,3 +87,17 @@ def init_access(app: Flask) -> None:
         if level == OFFICIAL and not actor.is_official:
             raise PermissionDenied("Only Seoul officials may do this.")
         return None
+
+
+def record_denial() -> None:
+    """Audit a refused request (403), whoever refused it: this policy, a permission check in
+    a view or a service. The request's own work was rolled back, so the event gets its own
+    transaction."""
+    actor = current_actor()
+    with unit_of_work(write=True):
+        record_event(
+            "permission.denied",
+            actor_id=getattr(actor, "id", None),
+            ip=request.remote_addr or "",
+            detail={"path": request.path[:200]},
+        )

@@ -17,7 +17,6 @@ from werkzeug.routing import IntegerConverter
 
 from . import access, security
 from .api import MAX_ID
-from .audit.services import record_denial
 from .config import Config, check_production, config_from_environment
 from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
@@ -152,7 +151,7 @@ HTTP_MESSAGES = {
 def _register_error_handlers(app: Flask) -> None:
     def render(status: int, title: str, detail: str = "", errors: dict | None = None):
         if status == 403:  # every denial is audited, whether a service or a view refused
-            record_denial(request.path)
+            access.record_denial()
         if _wants_json():
             return problem(status, title, detail, errors)
         try:

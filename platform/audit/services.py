@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import has_request_context, request
 from sqlalchemy import func, select
 
-from ..db import db, unit_of_work
+from ..db import db
 from .models import AuditEvent
 
 log = logging.getLogger("seoul_platform.audit")
@@ -37,21 +36,6 @@ def record_event(
     db.session.add(event)
     log.info("audit %s actor=%s target=%s:%s", action, actor_id, target_type, target_id)
     return event
-
-
-def record_denial(path: str) -> None:
-    """Log a permission denial in its own transaction (the request's work was rolled back)."""
-    from ..access import current_actor
-
-    actor = current_actor() if has_request_context() else None
-    ip = (request.remote_addr or "") if has_request_context() else ""
-    with unit_of_work(write=True):
-        record_event(
-            "permission.denied",
-            actor_id=getattr(actor, "id", None),
-            ip=ip,
-            detail={"path": path[:200]},
-        )
 
 
 def list_events(
