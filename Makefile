@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 export FLASK_APP := wsgi
 
-.PHONY: install translations run test lint bench clean
+.PHONY: install translations run test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ run: translations
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser tests.
+test-fast: translations
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check platform tests bench wsgi.py
