@@ -39,3 +39,9 @@ def disconnect_user(user_id: int) -> None:
         participants = []
     for sid, _eio_sid in participants:
         server.disconnect(sid, namespace="/")
+
+
+def emit_to_user(user_id: int, event: str, payload: dict) -> None:
+    """Send a server→client event to every live socket of a user (through Redis when
+    configured, so sockets held by other server processes get it too)."""
+    socketio.emit(event, payload, to=user_room(user_id), namespace="/")
