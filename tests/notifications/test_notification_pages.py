@@ -161,6 +161,10 @@ def test_unread_filter_and_past_the_end(app, db, city_member):
     client.post(f"/notifications/{ids[0]}/read", data={"csrf_token": token})
     page = client.get("/notifications?unread=1").get_data(as_text=True)
     assert len(_cards(page)) == 2 and "2 notifications" in page
+    # The forms keep the filter they were shown under, and only that one.
+    assert page.count('name="unread" value="1"') == 3  # two items and "mark all"
+    full = client.get("/notifications").get_data(as_text=True)
+    assert 'name="unread"' not in full
     past = client.get("/notifications?page=9")
     assert past.status_code == 200
     text = past.get_data(as_text=True)

@@ -122,3 +122,19 @@ def test_every_kind_renders_with_its_parameters(app, db, city_member):
             text = services.render_message(row)
         assert text != message, f"{kind} is not translated"
         assert text.count("«v»") == len(names), kind
+
+
+def test_mark_read_leaves_another_persons_row_untouched_even_if_the_caller_commits(
+    db, city_member, city_admin
+):
+    from seoul_platform.errors import NotFound
+
+    with unit_of_work():
+        [theirs] = services.notify([city_admin], "account.enabled")
+    with pytest.raises(NotFound):
+        services.mark_read(city_member, theirs.id)
+    db.session.commit()  # a careless caller: still nothing of theirs may change
+    assert services.mark_all_read(city_member) == 0
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Notification, theirs.id).read_at is None
