@@ -146,6 +146,7 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
             "invitation.accepted",
             {"name": user.name, "organization": invitation.organization.name},
             link=f"/organizations/{invitation.organization_id}",
+            about=user,
         )
     record_event(
         "invitation.accepted", actor_id=user.id, target_type="invitation", target_id=invitation.id

@@ -26,6 +26,11 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The person the message names, when it is not the recipient (an invitee who accepted):
+    # their account's deletion removes it too, so their name does not outlive it here.
+    about_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(60))
     message: Mapped[str] = mapped_column(String(500))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from ..db import after_commit, as_utc, db, utcnow
 from ..errors import NotFound
@@ -69,6 +69,8 @@ def notify(
     kind: str,
     params: Mapping[str, Param] | None = None,
     link: str = "",
+    *,
+    about: User | None = None,
 ) -> list[Notification]:
     """Write one notification of ``kind`` per recipient (each person once) and flush.
 
@@ -76,6 +78,8 @@ def notify(
     ``notification`` event (room ``user:<id>``), best effort. Raises
     UnknownNotificationKind for an undeclared kind and KeyError/ValueError when ``params``
     do not fill the message or ``link`` is not a path on this site: programming errors.
+    ``about`` is the person the message names, if not the recipient: deleting their account
+    deletes these notifications as well.
     """
     message = message_for(kind)
     values = dict(params or {})
@@ -83,7 +87,14 @@ def notify(
     _check_link(link)
     people = list({person.id: person for person in recipients if person is not None}.values())
     rows = [
-        Notification(user_id=person.id, kind=kind, message=message, params=values, link=link)
+        Notification(
+            user_id=person.id,
+            about_user_id=about.id if about is not None else None,
+            kind=kind,
+            message=message,
+            params=values,
+            link=link,
+        )
         for person in people
     ]
     db.session.add_all(rows)
@@ -200,7 +211,9 @@ def mark_all_read(reader: User) -> int:
 
 
 def delete_notifications_of(user: User) -> None:
-    """Remove a person's notifications (account deletion)."""
-    from sqlalchemy import delete
-
-    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    """Remove a person's notifications and those that name them (account deletion)."""
+    db.session.execute(
+        delete(Notification).where(
+            or_(Notification.user_id == user.id, Notification.about_user_id == user.id)
+        )
+    )

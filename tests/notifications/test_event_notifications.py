@@ -168,3 +168,17 @@ def test_export_contains_ones_notifications_and_deletion_removes_them(
         select(func.count(Notification.id)).where(Notification.user_id == city_admin.id)
     )
     assert others == 1  # someone else's are untouched
+
+
+def test_invitees_deletion_removes_the_inviters_notification_naming_them(db, official, city):
+    _, token = onboarding.create_invitation(
+        official, email="new@example.org", organization_id=city.id
+    )
+    db.session.commit()
+    invitee = onboarding.accept_invitation(token, name="Nina New", password=PASSWORD)
+    services.set_user_status(official, invitee, UserStatus.DISABLED)  # not about anyone else
+    db.session.commit()
+    privacy.delete_account(invitee, password=PASSWORD)
+    db.session.commit()
+    assert _all(db) == []
+    assert "Nina New" not in json.dumps(privacy.export_user_data(official))
