@@ -111,12 +111,15 @@ def _register_blueprints(app: Flask) -> None:
     from .mail import views as mail_views
     from .members import api as members_api  # noqa: F401
     from .members import views as members_views
+    from .notifications import api as notifications_api  # noqa: F401
+    from .notifications import views as notifications_views
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(members_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(mail_views.bp)
+    app.register_blueprint(notifications_views.bp)
     app.register_blueprint(api.bp)
 
 

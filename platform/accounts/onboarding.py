@@ -12,6 +12,7 @@ from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
 from ..members.models import OrgKind, OrgStatus
+from ..notifications.services import notify
 from .models import Invitation, JoinRequest, JoinRequestStatus, OrgRole, User, UserStatus
 from .passwords import hash_password
 from .services import (
@@ -139,6 +140,14 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
     )
     user.password_hash = password_hash
     invitation.accepted_user_id = user.id
+    if invitation.invited_by is not None:
+        notify(
+            [invitation.invited_by],
+            "invitation.accepted",
+            {"name": user.name, "organization": invitation.organization.name},
+            link=f"/organizations/{invitation.organization_id}",
+            about=user,
+        )
     record_event(
         "invitation.accepted", actor_id=user.id, target_type="invitation", target_id=invitation.id
     )
@@ -229,6 +238,12 @@ def decide_join_request(
         else:
             applicant.status = UserStatus.DISABLED
             revoke_sessions(applicant, api_tokens=True)
+        notify(
+            [applicant],
+            f"join_request.{status.value}",
+            {"organization": org.name},
+            link=f"/organizations/{org.id}" if approve else "",
+        )
         with force_locale(applicant.locale):
             queue_email(
                 applicant.email,

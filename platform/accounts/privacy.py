@@ -13,6 +13,8 @@ from ..db import db
 from ..errors import ValidationError
 from ..mail.models import OutboundEmail
 from ..members.models import Award
+from ..notifications.models import Notification
+from ..notifications.services import delete_notifications_of, render_message
 from .models import ApiToken, Invitation, JoinRequest, PasswordReset, User, UserSession, UserStatus
 from .passwords import verify_password
 from .services import revoke_sessions
@@ -33,6 +35,9 @@ def export_user_data(user: User) -> dict[str, Any]:
     invitations = db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
     mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == user.email))
     join = db.session.scalars(select(JoinRequest).where(JoinRequest.applicant_id == user.id))
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
     return {
         "format": "seoul-smart-city-platform/personal-data/v1",
         "person": {
@@ -87,6 +92,16 @@ def export_user_data(user: User) -> dict[str, Any]:
             {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
             for m in mails
         ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": render_message(n),
+                "link": n.link,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+            for n in notifications
+        ],
         "activity": [{"action": e.action, "at": _iso(e.created_at), "ip": e.ip} for e in events],
     }
 
@@ -102,6 +117,7 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
     old_email = user.email
     revoke_sessions(user, api_tokens=True)
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
+    delete_notifications_of(user)
     db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == old_email))
     db.session.execute(
         update(Award).where(Award.laureate_user_id == user.id).values(laureate_user_id=None)

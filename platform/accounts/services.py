@@ -18,6 +18,7 @@ from ..audit.services import record_event
 from ..db import after_commit, as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
+from ..notifications.services import notify
 from .models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
 from .tokens import digest, new_secret
@@ -194,6 +195,24 @@ def change_password(user: User, *, current: str, new: str, ip: str = "") -> None
     user.password_hash = hash_password(new)
     revoke_sessions(user, api_tokens=True)
     record_event("password.changed", actor_id=user.id, ip=ip)
+    tell_password_changed(user)
+
+
+def tell_password_changed(user: User) -> None:
+    """A notification and an e-mail (in the person's language): if it was not them, they
+    learn it on every channel they still have."""
+    notify([user], "password.changed", link="/account")
+    with force_locale(user.locale):
+        queue_email(
+            user.email,
+            _("Your password was changed"),
+            render_template(
+                "emails/password_changed.txt",
+                user=user,
+                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+            ),
+            kind="password_changed",
+        )
 
 
 def request_password_reset(email: str, *, ip: str = "") -> None:
@@ -259,6 +278,7 @@ def reset_password(raw: str, new_password: str, *, ip: str = "") -> User:
     user.password_hash = new_hash
     revoke_sessions(user, api_tokens=True)
     record_event("password.reset", actor_id=user.id, ip=ip)
+    tell_password_changed(user)
     return user
 
 
@@ -270,9 +290,13 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
         raise Conflict(_("You cannot change the status of your own account."))
     if status not in (UserStatus.ACTIVE, UserStatus.DISABLED):
         raise ValidationError(_("Unknown status."))
+    changed = user.status != status
     user.status = status
     if status == UserStatus.DISABLED:
         revoke_sessions(user, api_tokens=True)
+    if changed:  # the disabled see it when enabled again
+        kind = "account.disabled" if status == UserStatus.DISABLED else "account.enabled"
+        notify([user], kind, link="/account")
     record_event(f"user.{status.value}", actor_id=actor.id, target_type="user", target_id=user.id)
 
 

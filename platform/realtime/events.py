@@ -121,3 +121,9 @@ def _listen(url: str, ready: threading.Event) -> None:
             log.warning("disconnect listener: %s; retrying in %.0f s", type(exc).__name__, delay)
             time.sleep(delay)
             delay = min(delay * 2, 30.0)
+
+
+def emit_to_user(user_id: int, event: str, payload: dict) -> None:
+    """Send a server→client event to every live socket of a user (through Redis when
+    configured, so sockets held by other server processes get it too)."""
+    socketio.emit(event, payload, to=user_room(user_id), namespace="/")
