@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app, has_app_context
+from flask.cli import with_appcontext
 from huey import Huey
 from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
@@ -154,6 +155,7 @@ def embedded_consumer(app: Flask) -> Iterator[Consumer | None]:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--workers", type=int, default=None, help="Worker threads (HUEY_WORKERS).")
 def worker_command(workers: int | None) -> None:
     """Run the task queue consumer: background jobs and periodic tasks (long-running)."""
