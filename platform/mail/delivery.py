@@ -58,12 +58,34 @@ class Outcome:
     unavailable: bool = False  # the server did not answer: stop this sweep, retry later
 
 
-def _due(now: datetime):
+def _abandoned(now: datetime):
+    """Claimed longer ago than the timeout: the worker was killed while sending."""
     stale = now - current_app.config["MAIL_CLAIM_TIMEOUT"]
+    return and_(OutboundEmail.status == MailStatus.SENDING, OutboundEmail.claimed_at < stale)
+
+
+def _due(now: datetime):
     return or_(
         and_(OutboundEmail.status == MailStatus.QUEUED, OutboundEmail.next_attempt_at <= now),
-        and_(OutboundEmail.status == MailStatus.SENDING, OutboundEmail.claimed_at < stale),
+        and_(_abandoned(now), OutboundEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"]),
     )
+
+
+def fail_abandoned(*, now: datetime | None = None) -> int:
+    """Mark failed the abandoned claims that used the last attempt (a message that kills its
+    worker every time must not be retried forever). Returns how many; flushes an UPDATE."""
+    now = now or utcnow()
+    return db.session.execute(
+        update(OutboundEmail)
+        .where(_abandoned(now), OutboundEmail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+        .values(
+            status=MailStatus.FAILED,
+            claim_token=None,
+            claimed_at=None,
+            last_error="the worker stopped while sending (last attempt)",
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def list_due_ids(*, limit: int = 100, now: datetime | None = None) -> list[int]:

@@ -22,9 +22,10 @@ from .permissions import can_retry_email
 
 def _enqueue_delivery(message_id: int) -> None:
     from ..jobs import enqueue_safely
-    from .tasks import deliver_email
+    from .tasks import deliver_email, smtp_configured
 
-    enqueue_safely(deliver_email, message_id)
+    if smtp_configured():  # without SMTP the outbox is the delivery: no job to run
+        enqueue_safely(deliver_email, message_id)
 
 
 def queue_email(to: str, subject: str, body: str, *, kind: str = "") -> OutboundEmail:

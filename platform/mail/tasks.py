@@ -27,12 +27,14 @@ class SweepReport:
     attempted: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     stopped_early: bool = False  # the SMTP server did not answer; the rest stay queued
+    abandoned: int = 0  # claims of killed workers that had used the last attempt: failed
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing due"
-        return f"attempted {self.attempted}: {counts}" + (
-            " (SMTP unavailable, stopped)" if self.stopped_early else ""
-        )
+        text = f"attempted {self.attempted}: {counts}"
+        if self.abandoned:
+            text += f"; {self.abandoned} abandoned on the last attempt, failed"
+        return text + (" (SMTP unavailable, stopped)" if self.stopped_early else "")
 
 
 def smtp_configured() -> bool:
@@ -64,7 +66,8 @@ def sweep(limit: int = 100) -> SweepReport:
     report = SweepReport()
     if not smtp_configured():
         return report
-    with unit_of_work():
+    with unit_of_work(write=True):
+        report.abandoned = delivery.fail_abandoned()
         due = delivery.list_due_ids(limit=limit)
     for message_id in due:
         try:

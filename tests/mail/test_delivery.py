@@ -238,3 +238,24 @@ def test_a_due_message_is_not_claimed_twice_in_one_transaction_window(db, smtp, 
     with unit_of_work(write=True):
         db.session.execute(update(OutboundEmail).values(status=MailStatus.FAILED, claim_token=None))
         assert delivery.claim_email(message_id) is None  # failed is never claimed
+
+
+def test_a_message_that_kills_its_worker_every_time_ends_failed(app, db, smtp, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
+    with undelivered(app):
+        message_id = _queue()
+    for _ in range(3):  # each attempt: claimed, then the worker dies
+        with unit_of_work(write=True):
+            assert delivery.claim_email(message_id) is not None
+        clock.advance(app.config["MAIL_CLAIM_TIMEOUT"] + timedelta(seconds=1))
+    report = tasks.sweep()
+    assert report.abandoned == 1 and report.attempted == 0
+    row = _row(db, message_id)
+    assert row.status == MailStatus.FAILED and row.attempts == 3 and "stopped" in row.last_error
+    assert smtp.sent == []
+
+
+def test_without_smtp_no_job_is_enqueued(app, db, real_queue, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)
+    _queue()
+    assert real_queue.pending_count() == 0
