@@ -125,7 +125,9 @@ def queue_summary() -> QueueSummary:
 def create_consumer(workers: int) -> Consumer:
     if huey.immediate:
         raise click.ClickException("the task queue is in immediate mode (HUEY_IMMEDIATE)")
-    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    # max_delay: an idle consumer polls SQLite storage at most every 2 s (Huey's default is
+    # 10 s), so mail goes out within seconds of its commit; Redis storage blocks instead.
+    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=2.0)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ the row's ``next_attempt_at`` is the schedule, so a queue that loses a job loses
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -60,28 +61,36 @@ def deliver(message_id: int) -> tuple[str, delivery.Outcome] | None:
     return status, outcome
 
 
-def sweep(limit: int = 100) -> SweepReport:
-    """Deliver every due message (up to ``limit``), each on its own. Stops early when the SMTP
+def sweep(limit: int = 100, budget: float = 45.0) -> SweepReport:
+    """Deliver every due message, in batches of ``limit``, each message on its own, for at
+    most ``budget`` seconds (the next sweep starts a minute later). Stops early when the SMTP
     server is unreachable: the remaining messages stay queued for the next sweep."""
     report = SweepReport()
     if not smtp_configured():
         return report
+    deadline = time.monotonic() + budget
     with unit_of_work(write=True):
         report.abandoned = delivery.fail_abandoned()
-        due = delivery.list_due_ids(limit=limit)
-    for message_id in due:
-        try:
-            result = deliver(message_id)
-        except Exception:  # e.g. a database error on this row: log it, go on with the next
-            log.exception("mail %s: delivery failed", message_id)
-            continue
-        if result is None:
-            continue
-        status, outcome = result
-        report.attempted += 1
-        report.statuses[status] = report.statuses.get(status, 0) + 1
-        if outcome.unavailable:
-            report.stopped_early = True
+    while time.monotonic() < deadline:
+        with unit_of_work():
+            due = delivery.list_due_ids(limit=limit)
+        for message_id in due:
+            try:
+                result = deliver(message_id)
+            except Exception:  # e.g. a database error on this row: log it, go on
+                log.exception("mail %s: delivery failed", message_id)
+                continue
+            if result is None:
+                continue
+            status, outcome = result
+            report.attempted += 1
+            report.statuses[status] = report.statuses.get(status, 0) + 1
+            if outcome.unavailable:
+                report.stopped_early = True
+                return report
+            if time.monotonic() >= deadline:
+                return report
+        if len(due) < limit:  # the outbox has nothing more that is due
             break
     return report
 

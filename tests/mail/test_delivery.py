@@ -259,3 +259,19 @@ def test_without_smtp_no_job_is_enqueued(app, db, real_queue, monkeypatch):
     monkeypatch.setitem(app.config, "SMTP_HOST", None)
     _queue()
     assert real_queue.pending_count() == 0
+
+
+def test_a_sweep_drains_a_backlog_larger_than_one_batch(app, db, smtp):
+    with undelivered(app):
+        for i in range(7):
+            _queue(to=f"p{i}@example.org")
+    report = tasks.sweep(limit=3)
+    assert report.statuses == {"sent": 7}
+    assert len(smtp.sent) == 7
+
+
+def test_a_sweep_stops_at_its_time_budget(app, db, smtp):
+    with undelivered(app):
+        for i in range(3):
+            _queue(to=f"p{i}@example.org")
+    assert tasks.sweep(budget=0).attempted == 0

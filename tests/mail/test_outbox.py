@@ -35,6 +35,19 @@ def _status(db, message_id) -> MailStatus:
     return db.session.get(OutboundEmail, message_id).status
 
 
+class smtp_off:
+    """Queue with delivery off, as if the failure happened earlier."""
+
+    def __init__(self, smtp):
+        self.smtp = smtp
+
+    def __enter__(self):
+        self.smtp.down = True
+
+    def __exit__(self, *exc):
+        self.smtp.down = False
+
+
 def _rows(page: str) -> list[str]:
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return re.findall(r"(?s)<tr>.*?</tr>", body)
@@ -94,19 +107,6 @@ def test_retry_now_queues_a_failed_message_and_delivers_it(db, official_client, 
     assert row.attempts == 1  # a fresh count
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.retried"))
     assert event.actor_id == official.id and event.target_id == message_id
-
-
-class smtp_off:
-    """Queue with delivery off, as if the failure happened earlier."""
-
-    def __init__(self, smtp):
-        self.smtp = smtp
-
-    def __enter__(self):
-        self.smtp.down = True
-
-    def __exit__(self, *exc):
-        self.smtp.down = False
 
 
 def test_retry_of_a_message_that_is_not_failed_is_a_conflict(db, official_client):
