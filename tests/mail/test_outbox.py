@@ -186,3 +186,11 @@ def test_production_shows_the_status_but_never_the_text(app, db, official_client
     page = official_client.get("/outbox").get_data(True)
     assert "Subject here" in page and "Queued" in page
     assert "reset/abc" not in page
+
+
+def test_past_the_last_page_shows_the_last_page_with_a_notice(db, official_client):
+    _queue("q@example.org", "Only one")
+    response = official_client.get("/outbox?page=99")
+    page = response.get_data(True)
+    assert response.status_code == 200
+    assert "There are fewer pages; this is the last one." in page and "Only one" in page
