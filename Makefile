@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   — virtualenv, dependencies, database, demo data, server on http://127.0.0.1:5000
+#                (one process: the server also runs the background-job workers; Ctrl-C stops both)
 #   make test  — virtualenv, dependencies, the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv

@@ -81,6 +81,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_security(app)
     access.init_access(app)
 
+    from . import jobs
+
+    jobs.init_app(app)
+
     # Socket.IO event handlers are imported before init_app so that they are registered.
     from .realtime import events  # noqa: F401
 

@@ -53,16 +53,11 @@ def register(app: Flask) -> None:
         click.echo(f"removed {removed} demo records")
 
     @app.cli.command("send-mail")
-    @click.option("--loop", is_flag=True, help="Keep running, every 30 seconds.")
-    def send_mail_command(loop: bool) -> None:
-        """Deliver queued e-mail over SMTP (needs SMTP_HOST)."""
-        import time
+    def send_mail_command() -> None:
+        """Deliver the e-mail that is due now, once (needs SMTP_HOST). The worker
+        (``flask worker``) does this every minute; this is for a cron job or by hand."""
+        from .mail.tasks import smtp_configured, sweep
 
-        from .mail.services import deliver_outbox
-
-        while True:
-            sent = deliver_outbox()
-            click.echo(f"sent {sent}")
-            if not loop:
-                return
-            time.sleep(30)
+        if not smtp_configured():
+            raise click.ClickException("SMTP_HOST is not set: the outbox is the delivery")
+        click.echo(str(sweep()))

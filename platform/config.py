@@ -72,6 +72,20 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", 20))
+    # Delivery: a failing message is retried after MAIL_RETRY_BASE, then twice as long each
+    # time (at most MAIL_RETRY_MAX), and marked failed after MAIL_MAX_ATTEMPTS; a claim older
+    # than MAIL_CLAIM_TIMEOUT (a worker killed while sending) may be taken by another worker.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 8))
+    MAIL_RETRY_BASE = timedelta(seconds=int(os.environ.get("MAIL_RETRY_BASE_SECONDS", 60)))
+    MAIL_RETRY_MAX = timedelta(hours=1)
+    MAIL_CLAIM_TIMEOUT = timedelta(minutes=5)
+
+    # The task queue (platform/jobs.py): HUEY_URL, else REDIS_URL, else instance/huey.db.
+    HUEY_URL = os.environ.get("HUEY_URL") or None
+    HUEY_IMMEDIATE = False
+    HUEY_WORKERS = int(os.environ.get("HUEY_WORKERS", 2))
+    HUEY_SHUTDOWN_TIMEOUT = 30
 
     INVITATION_LIFETIME = timedelta(days=14)
     PASSWORD_RESET_LIFETIME = timedelta(hours=1)
@@ -99,6 +113,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = None
     SMTP_HOST = None
+    HUEY_URL = "memory://"
+    HUEY_IMMEDIATE = True  # tasks run when enqueued: deterministic tests
     PUBLIC_BASE_URL = "http://localhost"
     TRUSTED_HOSTS = None
 

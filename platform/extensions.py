@@ -12,8 +12,18 @@ from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
 
 from .db import db
+from .jobs import huey
 
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate", "socketio"]
+__all__ = [
+    "babel",
+    "csrf",
+    "db",
+    "huey",
+    "limiter",
+    "login_manager",
+    "migrate",
+    "socketio",
+]
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -21,6 +31,7 @@ babel = Babel()
 migrate = Migrate()
 # cors_allowed_origins is left at its default: same origin only.
 socketio = SocketIO()
+# The task queue (Huey) lives in jobs.py, bound in create_app: see jobs.init_app.
 
 
 def _client_address() -> str:

@@ -1,17 +1,35 @@
-"""The mail outbox: every message is stored before it is sent, so nothing is lost."""
+"""The mail outbox: every message is stored before it is sent, so nothing is lost.
+
+A message is ``queued`` until a worker claims it (``sending``, with a claim token and time),
+then ``sent``, or ``queued`` again with a later ``next_attempt_at`` after a temporary failure,
+or ``failed`` after the last attempt or a permanent error. Moves are compare-and-set UPDATEs
+in delivery.py.
+"""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db, utcnow
+from ..db import db, str_enum, utcnow
+
+
+class MailStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class OutboundEmail(db.Model):
     __tablename__ = "outbound_emails"
+    __table_args__ = (
+        # The sweep's query: due messages by status and time.
+        Index("ix_outbound_emails_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254), index=True)
@@ -19,6 +37,12 @@ class OutboundEmail(db.Model):
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40), default="")  # invitation, password_reset ...
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[MailStatus] = mapped_column(
+        str_enum(MailStatus, "mail_status"), default=MailStatus.QUEUED
+    )
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(300), default="")

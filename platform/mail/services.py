@@ -1,77 +1,94 @@
 """Outgoing e-mail: queued in the outbox inside the caller's transaction, delivered later.
 
-Delivery never happens inside a web request: `deliver_outbox` is run by the
-``flask send-mail`` command (a timer or a worker loop in production). Without SMTP
-configuration the outbox is the delivery (development: officials read it on /outbox).
+Delivery never happens inside a web request. `queue_email` stores the row and, once the
+caller's transaction commits, enqueues a delivery job (mail/tasks.py); a rollback sends
+nothing. A periodic sweep picks up whatever is due (retries, or a job the queue lost).
+Without SMTP configuration the outbox is the delivery (development: officials read it on
+/outbox).
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from email.message import EmailMessage
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
 
-from flask import current_app
-from sqlalchemy import func, select
+from ..audit.services import record_event
+from ..db import after_commit, db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied
+from .delivery import clean_header
+from .models import MailStatus, OutboundEmail
+from .permissions import can_retry_email
 
-from ..db import db, utcnow
-from .models import OutboundEmail
 
-log = logging.getLogger("seoul_platform.mail")
-MAX_ATTEMPTS = 5
+def _enqueue_delivery(message_id: int) -> None:
+    from ..jobs import enqueue_safely
+    from .tasks import deliver_email, smtp_configured
+
+    if smtp_configured():  # without SMTP the outbox is the delivery: no job to run
+        enqueue_safely(deliver_email, message_id)
 
 
 def queue_email(to: str, subject: str, body: str, *, kind: str = "") -> OutboundEmail:
-    """Add a message to the outbox (flushed with the caller's unit of work)."""
-    message = OutboundEmail(to=to, subject=subject[:200], body=body, kind=kind)
+    """Add a message to the outbox and deliver it after the caller's transaction commits.
+
+    Header values are cleaned here (no line breaks or control characters) and again when the
+    message is built. Flushes the new row (its id names the delivery job).
+    """
+    message = OutboundEmail(
+        to=clean_header(to)[:254], subject=clean_header(subject)[:200], body=body, kind=kind
+    )
     db.session.add(message)
+    db.session.flush()
+    message_id = message.id
+    after_commit(lambda: _enqueue_delivery(message_id))
     return message
 
 
-def deliver_outbox(limit: int = 100) -> int:
-    """Send unsent messages over SMTP; returns how many were sent. Commits per message."""
-    cfg = current_app.config
-    if not cfg.get("SMTP_HOST"):
-        return 0
-    pending = db.session.scalars(
-        select(OutboundEmail)
-        .where(OutboundEmail.sent_at.is_(None), OutboundEmail.attempts < MAX_ATTEMPTS)
-        .order_by(OutboundEmail.id)
-        .limit(limit)
-    ).all()
-    sent = 0
-    for message in pending:
-        mail = EmailMessage()
-        mail["From"] = cfg["MAIL_FROM"]
-        mail["To"] = message.to
-        mail["Subject"] = message.subject
-        mail.set_content(message.body)
-        message.attempts += 1
-        try:
-            with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=20) as smtp:
-                if cfg.get("SMTP_STARTTLS"):
-                    smtp.starttls()
-                if cfg.get("SMTP_USERNAME"):
-                    smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"] or "")
-                smtp.send_message(mail)
-        except (OSError, smtplib.SMTPException) as exc:
-            message.last_error = type(exc).__name__
-            log.warning("mail %s not sent: %s", message.id, type(exc).__name__)
-        else:
-            message.sent_at = utcnow()
-            # Links in sent mail carry single-use secrets; once handed to SMTP, keep no copy.
-            message.body = "(delivered; the text is not kept)"
-            sent += 1
-        db.session.commit()
-    return sent
+def retry_email(actor, message_id: int) -> OutboundEmail:
+    """Queue a failed message again, due now, with a fresh count of attempts; it is delivered
+    after the caller commits. Raises PermissionDenied (not an official), NotFound, Conflict
+    (the message is not failed). Flushes the update and an audit event."""
+    if not can_retry_email(actor):
+        raise PermissionDenied(_("Only officials may retry e-mail."))
+    if db.session.get(OutboundEmail, message_id) is None:
+        raise NotFound(_("There is no such message."))
+    moved = db.session.execute(
+        update(OutboundEmail)
+        .where(OutboundEmail.id == message_id, OutboundEmail.status == MailStatus.FAILED)
+        .values(status=MailStatus.QUEUED, attempts=0, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise Conflict(_("Only a failed message can be retried."))
+    record_event(
+        "mail.retried", actor_id=actor.id, target_type="outbound_email", target_id=message_id
+    )
+    after_commit(lambda: _enqueue_delivery(message_id))
+    message = db.session.get(OutboundEmail, message_id)
+    db.session.refresh(message)
+    return message
 
 
-def list_outbox(*, page: int, per_page: int) -> tuple[list[OutboundEmail], int]:
-    total = db.session.scalar(select(func.count(OutboundEmail.id))) or 0
+def list_outbox(
+    *, page: int, per_page: int, status: MailStatus | None = None
+) -> tuple[list[OutboundEmail], int]:
+    """A page of the outbox, newest first, optionally of one status, and the matching total."""
+    condition = [OutboundEmail.status == status] if status else []
+    total = db.session.scalar(select(func.count(OutboundEmail.id)).where(*condition)) or 0
     rows = db.session.scalars(
         select(OutboundEmail)
+        .where(*condition)
         .order_by(OutboundEmail.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
     return list(rows), total
+
+
+def count_by_status() -> dict[MailStatus, int]:
+    rows = db.session.execute(
+        select(OutboundEmail.status, func.count(OutboundEmail.id)).group_by(OutboundEmail.status)
+    ).all()
+    counts = dict.fromkeys(MailStatus, 0)
+    counts.update({MailStatus(status): n for status, n in rows})
+    return counts
