@@ -98,6 +98,7 @@ def test_production_refuses_to_start_with_demo_accounts(tmp_path, monkeypatch):
     class Prod(ProductionConfig):
         SECRET_KEY = "x" * 48
         SQLALCHEMY_DATABASE_URI = url
+        TRUSTED_HOSTS = ["platform.example"]
 
     with pytest.raises(UnsafeConfiguration, match="demo accounts"):
         create_app(Prod)
