@@ -72,7 +72,7 @@ _LIMITS = [
 def sign_in(user: User, *, remember: bool = False) -> None:
     """Start a fresh session: the old session cookie's contents are discarded (rotation)."""
     session.clear()
-    services.start_session(user, user_agent=request.user_agent.string)
+    services.start_session(user, user_agent=request.user_agent.string, remember=remember)
     login_user(user, remember=remember)
     session.permanent = True
 
@@ -105,8 +105,10 @@ def logout():
     from ..realtime.events import disconnect_user
 
     disconnect_user(current_user.id)
-    logout_user()
+    # In this order: logout_user() leaves in the session the instruction to delete the
+    # remember cookie, which a later session.clear() would throw away.
     session.clear()
+    logout_user()
     db.session.commit()
     flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.login"))
