@@ -116,6 +116,7 @@ def test_touch_on_get_survives_a_concurrent_commit(app, db, city_member, monkeyp
     monkeypatch.setattr(privacy, "export_user_data", export_then_someone_else_writes)
     response = client.get("/account/data")
     assert response.status_code == 200
+    assert response.get_json()["sessions"][0]["last_seen_at"]  # personal data: exported
     refreshed = as_utc(db.session.scalars(select(UserSession.last_seen_at)).one())
     assert utcnow() - refreshed < timedelta(minutes=1)
 
