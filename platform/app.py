@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
+import click
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,12 +15,18 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import access, security
 from .api import MAX_ID
-from .config import Config, check_production, config_from_environment
+from .config import (
+    Config,
+    check_production,
+    config_class_for,
+    finish,
+    instance_dir,
+    settings_from_environment,
+)
 from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
 from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
@@ -25,19 +34,25 @@ from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
 log = logging.getLogger("seoul_platform")
 
 
-def create_app(config: type[Config] | dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
-    config_class = config if isinstance(config, type) else config_from_environment()
-    app.config.from_object(config_class)
-    if isinstance(config, dict):
-        app.config.update(config)
-    if app.config["ENV_NAME"] == "production":
+def create_app(
+    config: type[Config] | dict | None = None, *, environ: Mapping[str, str] | None = None
+) -> Flask:
+    """Build the app. With a config class (tests), that class alone; otherwise the class
+    chosen by ``SEOUL_ENV``, overridden by the environment read now (and then by ``config``
+    when it is a dict)."""
+    environ = os.environ if environ is None else environ
+    app = Flask(__name__, instance_path=str(instance_dir(environ).resolve()))
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_class_for(environ))
+        app.config.update(settings_from_environment(environ))
+        app.config.update(config or {})
+    finish(app.config, environ)
+    production = app.config["ENV_NAME"] == "production"
+    if production:
         check_production(app.config)
-        if app.config.get("PROXY_FIX", True):
-            app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config.get("TRUSTED_HOSTS"):
-        app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -46,12 +61,26 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     init_templating(app)
     _register_error_handlers(app)
     _register_cli(app)
-    if app.config["ENV_NAME"] == "production":
+    # Outermost, after Socket.IO wrapped wsgi_app, so that they see every request.
+    security.wrap_wsgi(app)
+    if production and not _maintenance_command():
         from .accounts.services import assert_no_demo_accounts
 
         with app.app_context():
             assert_no_demo_accounts()
     return app
+
+
+def _maintenance_command() -> bool:
+    """True while a ``flask`` CLI command other than ``run`` loads the app: `remove-demo`,
+    `db upgrade` and the like must work on a database that still holds demo accounts (the
+    refusal names `remove-demo` as the remedy). Serving (gunicorn, ``flask run``) refuses."""
+    from flask.cli import ScriptInfo
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.find_object(ScriptInfo) is None:
+        return False
+    return ctx.info_name != "run" and ctx.command.name != "run"
 
 
 def _init_extensions(app: Flask) -> None:

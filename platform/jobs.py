@@ -29,8 +29,6 @@ from huey import Huey
 from huey.consumer import Consumer
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from .config import INSTANCE_DIR
-
 log = logging.getLogger("seoul_platform.jobs")
 
 # results=False: our tasks return nothing worth keeping, so storage never grows with results.
@@ -55,16 +53,16 @@ def storage_for(url: str) -> tuple[type, dict]:
     raise ValueError(f"unsupported task queue URL scheme {scheme!r}")
 
 
-def queue_url(config: dict) -> str:
+def queue_url(config: dict, instance_path: str | Path) -> str:
     return (
         config.get("HUEY_URL")
         or config.get("REDIS_URL")
-        or f"sqlite:///{Path(INSTANCE_DIR) / 'huey.db'}"
+        or f"sqlite:///{Path(instance_path) / 'huey.db'}"
     )
 
 
 def init_app(app: Flask) -> None:
-    storage_class, kwargs = storage_for(queue_url(app.config))
+    storage_class, kwargs = storage_for(queue_url(app.config, app.instance_path))
     if storage_class is SqliteStorage:
         Path(kwargs["filename"]).parent.mkdir(parents=True, exist_ok=True)
     huey.storage_class = storage_class
@@ -166,5 +164,5 @@ def worker_command(workers: int | None) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer = create_consumer(workers or app.config.get("HUEY_WORKERS", 2))
     consumer.shutdown_timeout = app.config.get("HUEY_SHUTDOWN_TIMEOUT", 30)
-    click.echo(f"task queue: {queue_url(app.config).split('@')[-1]}")
+    click.echo(f"task queue: {queue_url(app.config, app.instance_path).split('@')[-1]}")
     consumer.run()

@@ -1,11 +1,16 @@
-"""HTTP hardening: security headers, CSP, cache control, CSRF policy, safe redirects."""
+"""HTTP hardening: security headers, CSP, cache control, CSRF policy, safe redirects, the
+Host check and which proxies' forwarded headers are believed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 from .extensions import csrf
 
@@ -16,6 +21,73 @@ CSP = (
 )
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+HSTS_VALUE = "max-age=63072000; includeSubDomains"
+
+
+def security_headers(*, hsts: bool) -> list[tuple[str, str]]:
+    """The headers every response carries (unless the response set its own value)."""
+    headers = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if hsts:
+        headers.append(("Strict-Transport-Security", HSTS_VALUE))
+    return headers
+
+
+class HostAndHeaders:
+    """WSGI middleware, outermost but for ProxyFix: refuses a Host header outside
+    ``TRUSTED_HOSTS`` and adds the security headers to every response.
+
+    Flask-SocketIO wraps ``app.wsgi_app`` and answers ``/socket.io/`` itself, so neither
+    Flask's own trusted-host check nor an ``after_request`` hook ever sees those requests;
+    the refusal below is not produced by Flask either. Doing both here covers all of them.
+    Settings are read from ``app.config`` on each request.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        config = self.app.config
+        extra = security_headers(hsts=bool(config.get("HSTS")))
+
+        def start(status: str, headers: list, exc_info=None):
+            present = {name.lower() for name, _value in headers}
+            headers = list(headers) + [(n, v) for n, v in extra if n.lower() not in present]
+            return start_response(status, headers, exc_info)
+
+        trusted = config.get("TRUSTED_HOSTS")
+        if trusted:
+            try:
+                get_host(environ, trusted_hosts=trusted)
+            except SecurityError:
+                body = b"400 Bad Request: this host name is not served here.\n"
+                start(
+                    "400 BAD REQUEST",
+                    [
+                        ("Content-Type", "text/plain; charset=utf-8"),
+                        ("Content-Length", str(len(body))),
+                    ],
+                )
+                return [body]
+        return self.wsgi_app(environ, start)
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Install the Host check and headers around everything (Socket.IO included), and
+    ProxyFix around that only when ``TRUSTED_PROXIES`` says how many proxies to believe:
+    otherwise anyone could choose the address that rate limits and the audit log use."""
+    app.wsgi_app = HostAndHeaders(app, app.wsgi_app)
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -47,16 +119,9 @@ def init_security(app: Flask) -> None:
         csrf.protect()
 
     @app.after_request
-    def _headers(response: Response) -> Response:
+    def _cache_control(response: Response) -> Response:
+        # The fixed security headers are added by HostAndHeaders, for every response.
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("HSTS"):
-            h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         authenticated = getattr(g, "api_user", None) is not None or (
             current_user and current_user.is_authenticated
         )

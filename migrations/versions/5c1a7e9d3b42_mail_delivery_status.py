@@ -1,7 +1,7 @@
 """Mail delivery status: queued/sending/sent/failed, next attempt, claim for one sender
 
 Revision ID: 5c1a7e9d3b42
-Revises: eb15d7cc2863
+Revises: 506ced3b7abb
 Create Date: 2026-12-01 23:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1a7e9d3b42'
-down_revision = 'eb15d7cc2863'
+down_revision = '506ced3b7abb'
 branch_labels = None
 depends_on = None
 

@@ -91,6 +91,10 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The last request seen with this session, to within SESSION_TOUCH_INTERVAL. A session
+    # idle or old beyond the configured lifetimes counts as revoked (accounts/auth.py).
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    remember: Mapped[bool] = mapped_column(default=False)  # "keep me signed in" was ticked
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 

@@ -58,6 +58,7 @@ def export_user_data(user: User) -> dict[str, Any]:
         "sessions": [
             {
                 "created_at": _iso(s.created_at),
+                "last_seen_at": _iso(s.last_seen_at),
                 "revoked_at": _iso(s.revoked_at),
                 "user_agent": s.user_agent,
             }

@@ -143,11 +143,22 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User:
     return user
 
 
-def start_session(user: User, *, user_agent: str = "") -> str:
+def start_session(user: User, *, user_agent: str = "", remember: bool = False) -> str:
     """Open a browser session for ``user``; returns the raw token for the cookie (sets
-    ``user.session_token`` for Flask-Login). Flushes."""
+    ``user.session_token`` for Flask-Login). ``remember``: "keep me signed in", which gets
+    the longer idle lifetime. Flushes."""
     raw, hashed = new_secret()
-    db.session.add(UserSession(user_id=user.id, token_hash=hashed, user_agent=user_agent[:200]))
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=hashed,
+            user_agent=user_agent[:200],
+            remember=remember,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     db.session.flush()
     user.session_token = raw
     return raw

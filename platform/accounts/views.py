@@ -72,7 +72,7 @@ _LIMITS = [
 def sign_in(user: User, *, remember: bool = False) -> None:
     """Start a fresh session: the old session cookie's contents are discarded (rotation)."""
     session.clear()
-    services.start_session(user, user_agent=request.user_agent.string)
+    services.start_session(user, user_agent=request.user_agent.string, remember=remember)
     login_user(user, remember=remember)
     session.permanent = True
 
@@ -106,8 +106,10 @@ def logout():
         services.end_session(current_user.get_id())
         user_id = current_user.id
         after_commit(lambda: disconnect_user(user_id))
-    logout_user()
+    # In this order: logout_user() leaves in the session the instruction to delete the
+    # remember cookie, which a later session.clear() would throw away.
     session.clear()
+    logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("accounts.login"))
 

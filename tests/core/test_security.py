@@ -98,6 +98,7 @@ def test_production_refuses_to_start_with_demo_accounts(tmp_path, monkeypatch):
     class Prod(ProductionConfig):
         SECRET_KEY = "x" * 48
         SQLALCHEMY_DATABASE_URI = url
+        TRUSTED_HOSTS = ["platform.example"]
 
     with pytest.raises(UnsafeConfiguration, match="demo accounts"):
         create_app(Prod)
@@ -127,3 +128,41 @@ def test_language_switch_sets_lang_and_keeps_us_on_site(client):
     assert '<html lang="ko" dir="ltr">' in html
     evil = client.get("/language/en?next=https://evil.example/")
     assert evil.headers["Location"] == "/"
+
+
+def test_production_refuses_the_development_key(tmp_path, monkeypatch):
+    from seoul_platform import config
+    from seoul_platform.config import DEV_SECRET_KEY
+
+    assert config.Config.SECRET_KEY == DEV_SECRET_KEY  # the development fallback
+    environ = {
+        "SEOUL_ENV": "production",
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "SEOUL_INSTANCE_DIR": str(tmp_path),
+        "TRUSTED_HOSTS": "platform.example",
+    }
+    with pytest.raises(UnsafeConfiguration, match="SECRET_KEY"):
+        create_app(environ=environ)
+    # Refused as such, not only for being short.
+    monkeypatch.setattr(config, "DEV_SECRET_KEY", "d" * 40)
+    with pytest.raises(UnsafeConfiguration, match="SECRET_KEY"):
+        create_app(environ={**environ, "SECRET_KEY": "d" * 40})
+
+
+def test_configuration_is_read_when_the_app_is_created(tmp_path):
+    environ = {
+        "SEOUL_ENV": "production",
+        "SECRET_KEY": "k" * 48,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "SEOUL_INSTANCE_DIR": str(tmp_path),
+        "TRUSTED_HOSTS": "a.example, b.example",
+        "SESSION_IDLE_TIMEOUT": "30m",
+    }
+    app = create_app(environ=environ)
+    assert app.config["SECRET_KEY"] == "k" * 48
+    assert app.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("p.db")
+    assert app.config["SESSION_IDLE_TIMEOUT"].total_seconds() == 1800
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 1800
+    assert app.config["TRUSTED_PROXIES"] == 0

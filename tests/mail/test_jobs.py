@@ -19,7 +19,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from seoul_platform import jobs
 from seoul_platform.app import create_app
-from seoul_platform.config import INSTANCE_DIR, TestConfig
+from seoul_platform.config import TestConfig
 from seoul_platform.db import unit_of_work
 from seoul_platform.mail import tasks
 from seoul_platform.mail.models import MailStatus, OutboundEmail
@@ -51,9 +51,10 @@ def test_storage_for_each_url(tmp_path):
 
 
 def test_queue_url_precedence():
-    assert jobs.queue_url({}) == f"sqlite:///{Path(INSTANCE_DIR) / 'huey.db'}"
-    assert jobs.queue_url({"REDIS_URL": "redis://r:6379/0"}) == "redis://r:6379/0"
-    assert jobs.queue_url({"REDIS_URL": "redis://r:6379/0", "HUEY_URL": "memory://"}) == "memory://"
+    assert jobs.queue_url({}, "/srv/i") == "sqlite:////srv/i/huey.db"
+    assert jobs.queue_url({"REDIS_URL": "redis://r:6379/0"}, "/srv/i") == "redis://r:6379/0"
+    both = {"REDIS_URL": "redis://r:6379/0", "HUEY_URL": "memory://"}
+    assert jobs.queue_url(both, "/srv/i") == "memory://"
 
 
 def _app_with(tmp_path, **settings):
