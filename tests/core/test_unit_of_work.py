@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -89,3 +92,20 @@ def test_failed_token_request_is_audited_and_answers_401(client, make, db):
     assert response.status_code == 401
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert actions == ["login.failure"]
+
+
+def test_nothing_but_the_unit_of_work_commits():
+    """Views, API handlers, CLI commands, jobs and services never call commit() themselves."""
+    platform = Path(__file__).resolve().parents[2] / "platform"
+    offenders = []
+    for path in platform.rglob("*.py"):
+        if path == platform / "db.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "commit"
+            ):
+                offenders.append(f"{path.relative_to(platform)}:{node.lineno}")
+    assert offenders == []

@@ -76,9 +76,14 @@ def test_create_app_binds_sqlite_storage_in_a_file(tmp_path, rebind):
     assert jobs.huey.pending_count() == 1  # stored in the file, for a consumer to run
 
 
-def test_create_app_binds_redis_when_redis_url_is_set(tmp_path, rebind):
-    _app_with(tmp_path, HUEY_URL=None, REDIS_URL="redis://127.0.0.1:6379/15")
-    assert isinstance(jobs.huey.storage, RedisStorage)
+def test_redis_storage_when_redis_url_is_set(tmp_path):
+    # Not through create_app: an app with REDIS_URL would give the process-wide Socket.IO
+    # server a Redis message queue, which Socket.IO's test client refuses for the rest of
+    # the session.
+    storage_class, kwargs = jobs.storage_for(
+        jobs.queue_url({"HUEY_URL": None, "REDIS_URL": "redis://127.0.0.1:6379/15"}, tmp_path)
+    )
+    assert storage_class is RedisStorage and kwargs == {"url": "redis://127.0.0.1:6379/15"}
 
 
 def test_redis_queue_round_trip(tmp_path, rebind):
