@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
@@ -38,16 +39,35 @@ def attach_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
 
 
 def validate_into(model: type[M], data: dict, form: FlaskForm) -> M | None:
-    """Validate ``data`` with ``model``; on failure attach field errors and return None."""
+    """Validate ``data`` with ``model``; on failure attach field errors and return None.
+
+    A field that already carries errors (from the WTForms validators) keeps only those: the
+    schema would mostly repeat them ("required" twice) and the person needs one message."""
     try:
         return model.model_validate(data)
     except PydanticError as exc:
         errors: dict[str, list[str]] = {}
         for item in exc.errors(include_url=False, include_input=False):
             name = str(item["loc"][0]) if item["loc"] else "form"
+            field = getattr(form, name, None)
+            if field is not None and getattr(field, "errors", None):
+                continue
             errors.setdefault(name, []).append(_schema_message(item))
         attach_errors(form, errors)
         return None
+
+
+def validate_submission(form: FlaskForm, model: type[M], fields: Callable[[], dict]) -> M | None:
+    """On a submitted form, run both validation layers — the WTForms validators and the
+    pydantic schema — and show every error of both at once; None unless both pass.
+
+    Running the schema only when WTForms passed made people submit twice to learn of a bad
+    website after fixing a missing name (WCAG 3.3.1: identify all errors)."""
+    if not form.is_submitted():
+        return None
+    form_ok = form.validate()
+    data = validate_into(model, fields(), form)
+    return data if form_ok else None
 
 
 def form_status(form: FlaskForm) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -101,7 +102,21 @@ def is_safe_redirect(target: str | None) -> bool:
     return joined.scheme in {"http", "https"} and joined.netloc == base.netloc
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that static files never write it: a refreshed
+    session cookie (and the ``Vary: Cookie`` that comes with it) on a cacheable stylesheet
+    would make the browser fetch it again on every page, and a shared cache could keep a
+    response carrying someone's session cookie."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
     @app.before_request
     def _csrf_unless_bearer():
         # Cookie-authenticated writes (HTML forms and JSON with X-CSRFToken) need the token;
@@ -122,6 +137,9 @@ def init_security(app: Flask) -> None:
     def _cache_control(response: Response) -> Response:
         # The fixed security headers are added by HostAndHeaders, for every response.
         h = response.headers
+        if request.endpoint == "static":
+            _static_cache_control(response)
+            return response
         authenticated = getattr(g, "api_user", None) is not None or (
             current_user and current_user.is_authenticated
         )
@@ -129,3 +147,17 @@ def init_security(app: Flask) -> None:
             h["Cache-Control"] = "no-store"
             h.setdefault("Vary", "Cookie")
         return response
+
+
+def _static_cache_control(response: Response) -> None:
+    """Static files hold nothing private, so they are never no-store, even for a signed-in
+    browser. A URL naming the file's current content hash (templating.static_url) is cached
+    for a year as immutable; any other URL is revalidated (ETag) on every use."""
+    from .templating import static_version
+
+    filename = (request.view_args or {}).get("filename", "")
+    wanted = request.args.get("v")
+    if response.status_code in (200, 304) and wanted and wanted == static_version(filename):
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import format_date, format_number
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from .db import as_utc, db, utcnow
@@ -18,6 +22,59 @@ def award_years() -> list[tuple[str, str]]:
 
     years = db.session.scalars(select(Award.year).distinct().order_by(Award.year.desc())).all()
     return [(str(y), str(y)) for y in years]
+
+
+@cache
+def _content_hash(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def static_version(filename: str) -> str | None:
+    """A short hash of a static file's content (None for a missing file). Keyed by the
+    modification time too, so an edited file gets a new version without a restart."""
+    path = Path(current_app.static_folder or "", filename)
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _content_hash(path, mtime_ns)
+
+
+def static_url(filename: str) -> str:
+    """The URL of a static file with its content hash (``?v=…``): browsers may keep it for
+    a year (see security.py), and a deployment that changes the file changes the URL."""
+    version = static_version(filename)
+    if version is None:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def org_language(org) -> str:
+    """The language to mark an organisation's own text with (description, challenges, a join
+    motivation): its first working language, the best guess the platform has of what its
+    people write in. "" when it lists none: the text then inherits the page's language."""
+    languages = getattr(org, "languages", None) or []
+    return languages[0] if languages else ""
+
+
+def _is_hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f"
+
+
+def message_language(text: str) -> str:
+    """The language of a message the platform wrote (an e-mail in the outbox), which is in
+    one of the interface languages but not necessarily the page's. The outbox keeps no locale
+    per message, and English and Korean differ by script, so the script decides: mostly
+    Hangul is Korean, mostly Latin letters is English. "" when neither is configured."""
+    hangul = sum(1 for c in text if _is_hangul(c))
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    code = "ko" if hangul > latin else "en" if latin else ""
+    return code if code in current_app.config.get("LANGUAGES", {}) else ""
+
+
+def lang_attr(code: str) -> Markup:
+    """` lang="xx"` for a start tag, or nothing when the language is unknown."""
+    return Markup(' lang="%s"') % escape(code) if code else Markup("")
 
 
 def init_templating(app: Flask) -> None:
@@ -40,6 +97,10 @@ def init_templating(app: Flask) -> None:
         format_date=format_date,
         format_number=format_number,
         award_years=award_years,
+        static_url=static_url,
+        org_language=org_language,
+        message_language=message_language,
+        lang_attr=lang_attr,
     )
     app.jinja_env.filters["language_label"] = language_name
     app.jinja_env.filters["is_past"] = lambda value: (

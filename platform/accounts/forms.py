@@ -12,9 +12,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from .passwords import MAX_LENGTH
+from .passwords import MAX_LENGTH, password_problems, verify_password
 
 PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong password.")
 
@@ -41,6 +49,14 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
+def check_password_field(field, *, email: str, name: str) -> None:
+    """Add every password-policy problem to ``field`` while the form validates, so they show
+    together with the other fields' errors instead of after a second submit. The services
+    check the policy again (they are also called by the API)."""
+    for problem in password_problems(field.data or "", email=email, name=name):
+        field.errors.append(str(problem))
+
+
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
@@ -54,6 +70,17 @@ class NewPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+    def __init__(self, *args, email: str = "", name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._owner_email = email
+        self._owner_name = name
+
+    def owner_name(self) -> str:
+        return self._owner_name
+
+    def validate_password(self, field) -> None:
+        check_password_field(field, email=self._owner_email, name=self.owner_name())
+
 
 class AcceptInvitationForm(NewPasswordForm):
     name = StringField(
@@ -62,6 +89,9 @@ class AcceptInvitationForm(NewPasswordForm):
         render_kw={"autocomplete": "name"},
     )
 
+    def owner_name(self) -> str:
+        return self.name.data or ""
+
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
@@ -69,6 +99,16 @@ class ChangePasswordForm(NewPasswordForm):
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, email=user.email, name=user.name, **kwargs)
+        self._user = user
+
+    def validate_current_password(self, field) -> None:
+        # Checked here as well as in the service so that a wrong current password, a weak
+        # new one and a mistyped confirmation are all reported after one submit.
+        if not verify_password(self._user.password_hash, field.data or ""):
+            raise ValidationError(_l("The current password is not correct."))
 
 
 class ProfileForm(FlaskForm):

@@ -263,8 +263,9 @@ def _live_reset(raw: str) -> PasswordReset:
     return reset
 
 
-def check_reset_token(raw: str) -> None:
-    _live_reset(raw)
+def check_reset_token(raw: str) -> User:
+    """The account a live reset link belongs to; raises Conflict for a dead link."""
+    return get_user(_live_reset(raw).user_id)
 
 
 def reset_password(raw: str, new_password: str, *, ip: str = "") -> User:

@@ -22,7 +22,7 @@ from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
 from ..db import after_commit, unit_of_work
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import limiter
-from ..forms import choices, form_status, show_domain_error, validate_into
+from ..forms import choices, form_status, show_domain_error, validate_submission
 from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
@@ -139,10 +139,10 @@ def forgot_password():
 @rate_limited
 def reset_password(token: str):
     try:
-        services.check_reset_token(token)
+        person = services.check_reset_token(token)
     except Conflict as err:
         return render_template("accounts/link_problem.html", message=err.detail), 409
-    form = NewPasswordForm()
+    form = NewPasswordForm(email=person.email, name=person.name)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -162,7 +162,7 @@ def accept_invitation(token: str):
         invitation = onboarding.get_open_invitation(token)
     except (Conflict, NotFound) as err:
         return render_template("accounts/link_problem.html", message=err.detail), err.status
-    form = AcceptInvitationForm()
+    form = AcceptInvitationForm(email=invitation.email)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -188,24 +188,23 @@ def accept_invitation(token: str):
 @rate_limited
 def join():
     form = JoinForm(country_choices=country_choices())
-    if form.validate_on_submit():
-        data = validate_into(OrganizationInput, form.to_fields(), form)
-        if data is not None:
-            try:
-                with unit_of_work():
-                    request_row = onboarding.apply_to_join(
-                        data.model_dump(),
-                        name=form.person_name.data,
-                        email=form.email.data,
-                        password=form.password.data,
-                        motivation=form.motivation.data,
-                        ip=_ip(),
-                    )
-                    sign_in(request_row.applicant)
-            except DomainError as err:
-                show_domain_error(form, err)
-            else:
-                return redirect(url_for("accounts.pending"))
+    data = validate_submission(form, OrganizationInput, form.to_fields)
+    if data is not None:
+        try:
+            with unit_of_work():
+                request_row = onboarding.apply_to_join(
+                    data.model_dump(),
+                    name=form.person_name.data,
+                    email=form.email.data,
+                    password=form.password.data,
+                    motivation=form.motivation.data,
+                    ip=_ip(),
+                )
+                sign_in(request_row.applicant)
+        except DomainError as err:
+            show_domain_error(form, err)
+        else:
+            return redirect(url_for("accounts.pending"))
     return render_template("accounts/join.html", form=form), form_status(form)
 
 
@@ -230,7 +229,7 @@ def account():
 @bp.route("/account/password", methods=["GET", "POST"])
 @policy(AUTHENTICATED)
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(user=current_user._get_current_object())
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:

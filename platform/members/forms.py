@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
-from ..accounts.forms import PASSWORD_HELP
+from ..accounts.forms import PASSWORD_HELP, check_password_field
 from ..accounts.passwords import MAX_LENGTH
 from ..forms import MultiCheckboxField, choices
 from .labels import (
@@ -141,6 +141,9 @@ class JoinForm(OrganizationForm):
         _l("Why do you want to join? What could you offer winning cities?"),
         validators=[DataRequired(), Length(max=3000)],
     )
+
+    def validate_password(self, field) -> None:
+        check_password_field(field, email=self.email.data or "", name=self.person_name.data or "")
 
 
 class AwardForm(FlaskForm):

@@ -12,7 +12,7 @@ from ..accounts import onboarding
 from ..accounts.models import OrgRole
 from ..db import unit_of_work
 from ..errors import DomainError
-from ..forms import form_status, show_domain_error, validate_into
+from ..forms import form_status, show_domain_error, validate_submission
 from ..i18n import country_choices
 from . import services
 from .forms import AwardForm, InviteForm, OrganizationForm
@@ -68,18 +68,17 @@ def organization(org_id: int):
 @policy(OFFICIAL)
 def create_organization():
     form = OrganizationForm(country_choices=country_choices())
-    if form.validate_on_submit():
-        data = validate_into(OrganizationInput, form.to_fields(), form)
-        if data is not None:
-            try:
-                with unit_of_work():
-                    org = services.create_organization(current_user, data)
-                    name, org_id = org.name, org.id
-            except DomainError as err:
-                show_domain_error(form, err)
-            else:
-                flash(_("%(name)s is created.", name=name), "success")
-                return redirect(url_for("members.organization", org_id=org_id))
+    data = validate_submission(form, OrganizationInput, form.to_fields)
+    if data is not None:
+        try:
+            with unit_of_work():
+                org = services.create_organization(current_user, data)
+                name, org_id = org.name, org.id
+        except DomainError as err:
+            show_domain_error(form, err)
+        else:
+            flash(_("%(name)s is created.", name=name), "success")
+            return redirect(url_for("members.organization", org_id=org_id))
     return render_template(
         "members/organization_form.html", form=form, org=None, languages_offered=LANGUAGE_OPTIONS()
     ), form_status(form)
@@ -95,22 +94,24 @@ def edit_organization(org_id: int):
     if request.method == "GET":
         form.fill_from(org)
     form.kind.data = org.kind.value  # the kind is fixed once created
-    if form.validate_on_submit():
-        fields = form.to_fields()
-        fields.pop("kind")
-        patch = validate_into(OrganizationPatch, fields, form)
-        if patch is not None:
-            try:
-                with unit_of_work():
-                    services.update_organization(current_user, org_id, patch)
-            except DomainError as err:
-                show_domain_error(form, err)
-            else:
-                flash(_("The profile is saved."), "success")
-                return redirect(url_for("members.organization", org_id=org_id))
+    patch = validate_submission(form, OrganizationPatch, lambda: _without_kind(form.to_fields()))
+    if patch is not None:
+        try:
+            with unit_of_work():
+                services.update_organization(current_user, org_id, patch)
+        except DomainError as err:
+            show_domain_error(form, err)
+        else:
+            flash(_("The profile is saved."), "success")
+            return redirect(url_for("members.organization", org_id=org_id))
     return render_template(
         "members/organization_form.html", form=form, org=org, languages_offered=LANGUAGE_OPTIONS()
     ), form_status(form)
+
+
+def _without_kind(fields: dict) -> dict:
+    fields.pop("kind", None)  # the kind is fixed once created
+    return fields
 
 
 @bp.route("/organizations/<int:org_id>/awards/new", methods=["GET", "POST"])
@@ -118,13 +119,12 @@ def edit_organization(org_id: int):
 def add_award(org_id: int):
     org = services.get_organization(current_user, org_id)
     form = AwardForm()
-    if form.validate_on_submit():
-        data = validate_into(AwardInput, dict(form.data), form)
-        if data is not None:
-            with unit_of_work():
-                services.record_award(current_user, org_id, data)
-            flash(_("The award is recorded."), "success")
-            return redirect(url_for("members.organization", org_id=org_id))
+    data = validate_submission(form, AwardInput, lambda: dict(form.data))
+    if data is not None:
+        with unit_of_work():
+            services.record_award(current_user, org_id, data)
+        flash(_("The award is recorded."), "success")
+        return redirect(url_for("members.organization", org_id=org_id))
     return render_template("members/award_form.html", form=form, org=org), form_status(form)
 
 
