@@ -74,6 +74,12 @@ class Config:
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
 
     INVITATION_LIFETIME = timedelta(days=14)
+    # Invitations (new or resent) each sender may send per day. Org admins invite colleagues:
+    # 50 covers a whole team, while a hijacked or careless admin account cannot become a spam
+    # relay. Officials onboard whole prize cohorts, so their bound is much higher — but still a
+    # bound, since a stolen official session is the worst relay of all. A 429 says so plainly.
+    INVITATIONS_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", 50))
+    INVITATIONS_PER_DAY_OFFICIAL = int(os.environ.get("INVITATIONS_PER_DAY_OFFICIAL", 1000))
     PASSWORD_RESET_LIFETIME = timedelta(hours=1)
     API_TOKEN_LIFETIME = timedelta(days=30)
 

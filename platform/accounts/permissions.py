@@ -42,6 +42,13 @@ def can_resend_invitation(actor: User | None, invitation: Invitation) -> bool:
     return OFFICIAL in roles or (ORG_ADMIN in roles and invitation.org_role == OrgRole.MEMBER)
 
 
+def can_manage_invitations_of(actor: User | None, org) -> bool:
+    """May ``actor`` open the invitations page of organisation ``org``?"""
+    if not _live(actor):
+        return False
+    return actor.is_official or (actor.is_org_admin and actor.organization_id == org.id)
+
+
 def visible_invitations(actor: User | None) -> ColumnElement[bool]:
     """A WHERE clause selecting the invitations ``actor`` may see (for lists)."""
     if not _live(actor):
