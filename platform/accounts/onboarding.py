@@ -226,16 +226,22 @@ def decide_join_request(
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
     if applicant is not None and applicant.status != UserStatus.DELETED:
         # The applicant's account follows the decision; this is the only way out of pending.
-        transition(
-            lifecycle.USER,
-            User,
-            applicant.id,
-            expected=UserStatus.PENDING,
-            to=UserStatus.ACTIVE if approve else UserStatus.DECLINED,
-            actor=actor,
-            roles={SYSTEM},
-            reason=f"join request {request.id} {status.value}",
-        )
+        try:
+            transition(
+                lifecycle.USER,
+                User,
+                applicant.id,
+                expected=UserStatus.PENDING,
+                to=UserStatus.ACTIVE if approve else UserStatus.DECLINED,
+                actor=actor,
+                roles={SYSTEM},
+                reason=f"join request {request.id} {status.value}",
+            )
+        except Conflict:
+            # Approving an account enabled before vetting was enforced: already where it
+            # should be. Declining one stays refused (it would leave the account active).
+            if not approve:
+                raise
         if not approve:
             revoke_sessions(applicant, api_tokens=True)
         with force_locale(applicant.locale):

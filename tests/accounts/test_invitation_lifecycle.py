@@ -299,3 +299,27 @@ def test_refused_invitations_do_not_use_the_budget(app, small_limit, city, city_
     )
     assert ok.status_code == 201
     assert db.session.scalar(select(func.count(StateChange.id))) == 0
+
+
+def test_expiry_job_moves_overdue_invitations_once(app, official, city, db):
+    from datetime import timedelta
+
+    from seoul_platform.accounts.invitations import expire_overdue_invitations
+    from seoul_platform.db import utcnow
+
+    overdue_id, _ = _invite(official, city, "old@example.org")
+    fresh_id, _ = _invite(official, city, "new@example.org")
+    db.session.execute(
+        Invitation.__table__.update()
+        .where(Invitation.id == overdue_id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    with unit_of_work():
+        assert expire_overdue_invitations() == 1
+    with unit_of_work():
+        assert expire_overdue_invitations() == 0
+    assert _status(db, overdue_id) == InvitationStatus.EXPIRED
+    assert _status(db, fresh_id) == InvitationStatus.OPEN
+    [entry] = history("invitation", overdue_id)
+    assert (entry.to_state, entry.role, entry.actor_id) == ("expired", "system", None)
