@@ -154,6 +154,7 @@ def transition(
     reason: str = "",
     values: Mapping[str, Any] | None = None,
     where: Iterable[Any] = (),
+    where_message: str = "",
     state_attr: str = "status",
 ) -> StateChange:
     """Move row ``row_id`` of ``model`` from ``expected`` to ``to`` and record it.
@@ -161,7 +162,8 @@ def transition(
     Checks the move against ``table`` first (Conflict if the table has no such move,
     PermissionDenied if none of ``roles`` may make it), then runs one conditional UPDATE that
     also sets ``values`` (timestamps, who decided...); ``where`` adds conditions to that UPDATE
-    (e.g. "not expired yet"). When no row moved, raises NotFound if the row does not exist,
+    (e.g. "not expired yet"), and ``where_message`` is the Conflict when the state matched but
+    they did not. When no row moved, raises NotFound if the row does not exist,
     else Conflict with the table's message for its current state.
     The winner's history entry is added to the session and flushed. An instance of the row
     already in the session is expired, so reading it afterwards shows the new state.
@@ -193,6 +195,8 @@ def transition(
         current = db.session.scalar(select(column).where(model.id == row_id))
         if current is None:
             raise NotFound(gettext("Not found"))
+        if str(getattr(current, "value", current)) == expected and where_message:
+            raise Conflict(gettext(where_message))  # the state matched; ``where`` did not
         raise Conflict(gettext(table.conflict_messages[str(getattr(current, "value", current))]))
 
     loaded = db.session.identity_map.get(identity_key(model, row_id))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..lifecycle import SYSTEM, transition
+from ..lifecycle import N_, SYSTEM, transition
 from ..mail.services import queue_email
 from ..members.models import OrgKind, OrgStatus
 from . import lifecycle
@@ -125,6 +125,7 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
         roles={lifecycle.INVITEE},
         values={"accepted_at": now},
         where=[Invitation.expires_at >= now],
+        where_message=N_("This invitation has expired. Ask a Seoul official for a new one."),
     )
     user = create_user(
         email=invitation.email,

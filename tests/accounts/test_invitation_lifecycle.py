@@ -88,6 +88,8 @@ def test_org_admin_manages_own_organisation_only(app, official, city, company, c
     assert hidden.status_code == 404
     assert _status(db, other_id) == InvitationStatus.OPEN
     html = signed_in(app, city_admin)
+    profile = html.get(f"/organizations/{city.id}").get_data(True)
+    assert f'href="/organizations/{city.id}/invitations"' in profile
     assert "own@example.org" in html.get(f"/organizations/{city.id}/invitations").get_data(True)
     assert html.get(f"/organizations/{company.id}/invitations").status_code == 403
     assert html.get("/admin/invitations").status_code == 403

@@ -152,3 +152,20 @@ def test_unknown_row_is_not_found_and_rollback_drops_the_history(db, join_reques
     assert db.session.get(JoinRequest, join_request.id).status == JoinRequestStatus.PENDING
     assert db.session.scalar(select(func.count(StateChange.id))) == 0
     assert db.session.get(User, join_request.applicant_id).status == UserStatus.PENDING
+
+
+def test_extra_conditions_that_fail_give_their_own_message(db, join_request, official):
+    with pytest.raises(Conflict) as err, unit_of_work():
+        transition(
+            accounts_lifecycle.JOIN_REQUEST,
+            JoinRequest,
+            join_request.id,
+            expected="pending",
+            to="approved",
+            actor=official,
+            roles={"official"},
+            where=[JoinRequest.motivation == "something else"],
+            where_message=N_("The request changed meanwhile."),
+        )
+    assert err.value.detail == "The request changed meanwhile."
+    assert db.session.scalar(select(func.count(StateChange.id))) == 0
