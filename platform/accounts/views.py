@@ -351,7 +351,9 @@ def invitation_sent() -> None:
 
 
 # One daily budget per sender, shared by every route that e-mails an invitation (HTML and
-# API, new and resent). Only requests that really sent one count (deduct_when).
+# API, new and resent). Only requests that really sent one count (deduct_when); the check
+# comes before the request and the count after it, so simultaneous requests from one sender
+# may overshoot by the few in flight — a budget against spam, not an exact quota.
 invitations_limited = limiter.shared_limit(
     lambda: f"{_invitations_per_day()} per day",
     scope="invitations",
