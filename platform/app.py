@@ -203,8 +203,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _limited(err: RateLimitExceeded):
+        # A limit that explains itself (e.g. invitations per day) keeps its own message.
+        detail = err.description if err.limit.error_message else None
         response = render(
-            429, _("Too many requests"), _("Please wait a few minutes and try again.")
+            429, _("Too many requests"), detail or _("Please wait a few minutes and try again.")
         )
         return response
 

@@ -96,6 +96,12 @@ class Config:
     HUEY_SHUTDOWN_TIMEOUT = 30
 
     INVITATION_LIFETIME = timedelta(days=14)
+    # Invitations (new or resent) each sender may send per day. Org admins invite colleagues:
+    # 50 covers a whole team, while a hijacked or careless admin account cannot become a spam
+    # relay. Officials onboard whole prize cohorts, so their bound is much higher — but still a
+    # bound, since a stolen official session is the worst relay of all. A 429 says so plainly.
+    INVITATIONS_PER_DAY = 50
+    INVITATIONS_PER_DAY_OFFICIAL = 1000
     PASSWORD_RESET_LIFETIME = timedelta(hours=1)
     API_TOKEN_LIFETIME = timedelta(days=30)
 
@@ -173,6 +179,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "SMTP_TIMEOUT": ("SMTP_TIMEOUT", int),
     "MAIL_MAX_ATTEMPTS": ("MAIL_MAX_ATTEMPTS", int),
     "MAIL_RETRY_BASE_SECONDS": ("MAIL_RETRY_BASE", lambda v: timedelta(seconds=int(v))),
+    "INVITATIONS_PER_DAY": ("INVITATIONS_PER_DAY", int),
+    "INVITATIONS_PER_DAY_OFFICIAL": ("INVITATIONS_PER_DAY_OFFICIAL", int),
     "HUEY_URL": ("HUEY_URL", str),
     "HUEY_WORKERS": ("HUEY_WORKERS", int),
 }

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
-from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, current_actor
-from ..api import operation
-from ..errors import Unauthenticated
+from ..access import AUTHENTICATED, MEMBER, OFFICIAL, PUBLIC, current_actor
+from ..api import PageQuery, operation, paginated
+from ..errors import NotFound, Unauthenticated
+from . import invitations as invitation_service
 from . import onboarding, services
-from .models import JoinRequest, OrgRole, User
+from .models import Invitation, JoinRequest, OrgRole, User
 from .schemas import (
     AcceptInvitationIn,
     DecisionIn,
     InvitationIn,
     InvitationOut,
+    InvitationPage,
     JoinRequestIn,
     JoinRequestOut,
     MeOrganization,
@@ -22,7 +25,7 @@ from .schemas import (
     TokenOut,
     TokenRequest,
 )
-from .views import rate_limited
+from .views import invitation_sent, invitations_limited, rate_limited
 
 
 def _ip() -> str:
@@ -94,17 +97,30 @@ def me():
     return _me(current_actor())
 
 
+def _invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.id,
+        email=invitation.email,
+        organization_id=invitation.organization_id,
+        org_role=invitation.org_role.value,
+        status=invitation.effective_status.value,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+    )
+
+
 @operation(
     "/invitations",
     "POST",
-    summary="Invite a person to an organisation",
+    summary="Invite a person to an organisation (officials; org admins for colleagues)",
     tag="members",
-    access=OFFICIAL,
+    access=MEMBER,
     body=InvitationIn,
     response=InvitationOut,
     status=201,
     errors=(409,),
 )
+@invitations_limited
 def create_invitation(body: InvitationIn):
     invitation, _raw = onboarding.create_invitation(
         current_actor(),
@@ -112,13 +128,56 @@ def create_invitation(body: InvitationIn):
         organization_id=body.organization_id,
         org_role=OrgRole(body.org_role),
     )
-    return InvitationOut(
-        id=invitation.id,
-        email=invitation.email,
-        organization_id=invitation.organization_id,
-        org_role=invitation.org_role.value,
-        expires_at=invitation.expires_at,
+    invitation_sent()
+    return _invitation_out(invitation)
+
+
+@operation(
+    "/invitations",
+    "GET",
+    summary="The invitations the caller may see (officials: all; org admins: their own)",
+    tag="members",
+    access=MEMBER,
+    query=PageQuery,
+    response=InvitationPage,
+)
+def list_invitations(query: PageQuery):
+    rows, total = invitation_service.list_invitations(
+        current_actor(), page=query.page, per_page=query.per_page
     )
+    if not rows and query.page > 1:
+        raise NotFound(_("There is no such page."))
+    return paginated([_invitation_out(r) for r in rows], total, query, InvitationPage)
+
+
+@operation(
+    "/invitations/<int:invitation_id>/revoke",
+    "POST",
+    summary="Revoke an open invitation; its link stops working",
+    tag="members",
+    access=MEMBER,
+    response=InvitationOut,
+    errors=(409,),
+)
+def revoke_invitation(invitation_id: int):
+    invitation = invitation_service.revoke_invitation(current_actor(), invitation_id)
+    return _invitation_out(invitation)
+
+
+@operation(
+    "/invitations/<int:invitation_id>/resend",
+    "POST",
+    summary="E-mail a new link for an open or expired invitation; the old link stops working",
+    tag="members",
+    access=MEMBER,
+    response=InvitationOut,
+    errors=(409,),
+)
+@invitations_limited
+def resend_invitation(invitation_id: int):
+    invitation, _raw = invitation_service.resend_invitation(current_actor(), invitation_id)
+    invitation_sent()
+    return _invitation_out(invitation)
 
 
 @operation(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import db, str_enum, utcnow
+from ..db import as_utc, db, str_enum, utcnow
 
 if TYPE_CHECKING:
     from ..members.models import Organization
@@ -24,7 +24,8 @@ class OrgRole(enum.StrEnum):
 class UserStatus(enum.StrEnum):
     PENDING = "pending"  # applied to join; waits for an official
     ACTIVE = "active"
-    DISABLED = "disabled"
+    DISABLED = "disabled"  # by an official, after being active; may be enabled again
+    DECLINED = "declined"  # an applicant whose join request was declined; final
     DELETED = "deleted"  # anonymised on request; the row stays so shared records hold
 
 
@@ -114,9 +115,24 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class InvitationStatus(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    EXPIRED = "expired"  # set by the expiry job; an open one past expires_at is expired too
+
+
+# What an invitation's address becomes when the person it names (or who sent it) deletes
+# their account: deliberately not an e-mail address, so nothing can be sent to it.
+ERASED_EMAIL = "(erased)"
+
+
 class Invitation(db.Model):
     __tablename__ = "invitations"
-    __table_args__ = (Index("ix_invitations_email", "email"),)
+    __table_args__ = (
+        Index("ix_invitations_email", "email"),
+        Index("ix_invitations_invited_by_id_status", "invited_by_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -133,9 +149,21 @@ class Invitation(db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Moved only through lifecycle.transition() (see accounts/lifecycle.py for the table).
+    status: Mapped[InvitationStatus] = mapped_column(
+        str_enum(InvitationStatus, "invitation_status"), default=InvitationStatus.OPEN
+    )
 
     organization: Mapped[Organization] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def effective_status(self) -> InvitationStatus:
+        """The status as people see it: an open invitation past its expiry is expired, even
+        before the expiry job has moved it."""
+        if self.status == InvitationStatus.OPEN and as_utc(self.expires_at) < utcnow():
+            return InvitationStatus.EXPIRED
+        return self.status
 
 
 class PasswordReset(db.Model):

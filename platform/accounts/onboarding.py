@@ -5,15 +5,26 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..lifecycle import N_, SYSTEM, transition
 from ..mail.services import queue_email
 from ..members.models import OrgKind, OrgStatus
 from ..notifications.services import notify
-from .models import Invitation, JoinRequest, JoinRequestStatus, OrgRole, User, UserStatus
+from . import lifecycle
+from .invitations import revoke_open_invitations, send_invitation_email
+from .models import (
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    JoinRequestStatus,
+    OrgRole,
+    User,
+    UserStatus,
+)
 from .passwords import hash_password
 from .services import (
     check_password_policy,
@@ -34,10 +45,11 @@ def _require_official(actor: User) -> None:
 def create_invitation(
     actor: User, *, email: str, organization_id: int, org_role: OrgRole = OrgRole.MEMBER
 ) -> tuple[Invitation, str]:
-    """An official invites a person to an organisation. Earlier open invitations for the same
-    address and organisation are revoked (a re-send). Queues the e-mail. Returns the
-    invitation and the raw token (shown to nobody but the e-mail). Raises Conflict if the
-    address already has an account, NotFound for an unknown organisation."""
+    """An official (or an org admin, for colleagues) invites a person to an organisation.
+    Earlier open invitations for the same address and organisation are revoked. Queues the
+    e-mail. Returns the invitation and the raw token (shown to nobody but the e-mail).
+    Raises Conflict if the address already has an account, NotFound for an unknown
+    organisation."""
     from ..members.permissions import can_invite_member
     from ..members.services import get_organization_for_update
 
@@ -52,15 +64,11 @@ def create_invitation(
             _("An account with this e-mail address already exists."),
             {"email": [_("An account with this e-mail address already exists.")]},
         )
-    db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.email == email,
-            Invitation.organization_id == org.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-        .values(revoked_at=utcnow())
+    # A new invitation replaces the open ones for the same address and organisation.
+    revoke_open_invitations(
+        [Invitation.email == email, Invitation.organization_id == org.id],
+        actor=actor,
+        reason="replaced by a new invitation",
     )
     raw, hashed = new_secret()
     invitation = Invitation(
@@ -73,20 +81,7 @@ def create_invitation(
     )
     db.session.add(invitation)
     db.session.flush()
-    link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{raw}"
-    with force_locale(actor.locale):
-        queue_email(
-            email,
-            _("You are invited to the Seoul Smart City Prize Platform"),
-            render_template(
-                "emails/invitation.txt",
-                organization=org,
-                inviter=actor,
-                link=link,
-                days=current_app.config["INVITATION_LIFETIME"].days,
-            ),
-            kind="invitation",
-        )
+    send_invitation_email(invitation, org, actor, raw)
     record_event(
         "invitation.created",
         actor_id=actor.id,
@@ -104,9 +99,9 @@ def get_open_invitation(raw: str) -> Invitation:
     )
     if invitation is None:
         raise NotFound(_("This invitation link is not valid."))
-    if invitation.accepted_at is not None:
+    if invitation.status == InvitationStatus.ACCEPTED:
         raise Conflict(_("This invitation was already accepted. Sign in instead."))
-    if invitation.revoked_at is not None or as_utc(invitation.expires_at) < utcnow():
+    if invitation.status != InvitationStatus.OPEN or as_utc(invitation.expires_at) < utcnow():
         raise Conflict(_("This invitation has expired. Ask a Seoul official for a new one."))
     return invitation
 
@@ -120,17 +115,19 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
         raise ValidationError(_("Enter your name."), {"name": [_("Enter your name.")]})
     check_password_policy(password, email=invitation.email, name=name)
     password_hash = hash_password(password)  # slow: done before taking the row
-    won = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-        )
-        .values(accepted_at=utcnow())
-    ).rowcount
-    if won != 1:
-        raise Conflict(_("This invitation was already accepted. Sign in instead."))
+    now = utcnow()
+    change = transition(
+        lifecycle.INVITATION,
+        Invitation,
+        invitation.id,
+        expected=InvitationStatus.OPEN,
+        to=InvitationStatus.ACCEPTED,
+        actor=None,  # the account is created below; the history names it then
+        roles={lifecycle.INVITEE},
+        values={"accepted_at": now},
+        where=[Invitation.expires_at >= now],
+        where_message=N_("This invitation has expired. Ask a Seoul official for a new one."),
+    )
     user = create_user(
         email=invitation.email,
         name=name,
@@ -140,6 +137,7 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
     )
     user.password_hash = password_hash
     invitation.accepted_user_id = user.id
+    change.actor_id = user.id
     if invitation.invited_by is not None:
         notify(
             [invitation.invited_by],
@@ -209,8 +207,10 @@ def apply_to_join(
 def decide_join_request(
     actor: User, request_id: int, *, approve: bool, reason: str = ""
 ) -> JoinRequest:
-    """An official approves or declines. Compare-and-set on the pending status: of two
-    concurrent decisions exactly one applies; the other gets Conflict."""
+    """An official approves or declines. Compare-and-set on the pending status (see
+    accounts/lifecycle.py): of concurrent decisions exactly one applies and writes history;
+    the others get Conflict naming the decision taken. The applicant's account moves with it
+    (pending -> active or declined)."""
     _require_official(actor)
     request = db.session.get(JoinRequest, request_id)
     if request is None:
@@ -220,23 +220,39 @@ def decide_join_request(
             _("Give a reason for declining."), {"reason": [_("Give a reason for declining.")]}
         )
     status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
-    won = db.session.execute(
-        update(JoinRequest)
-        .where(JoinRequest.id == request_id, JoinRequest.status == JoinRequestStatus.PENDING)
-        .values(status=status, reason=reason.strip(), decided_by_id=actor.id, decided_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
-        raise Conflict(_("This request was already decided."))
-    db.session.refresh(request)
+    transition(
+        lifecycle.JOIN_REQUEST,
+        JoinRequest,
+        request_id,
+        expected=JoinRequestStatus.PENDING,
+        to=status,
+        actor=actor,
+        roles={lifecycle.OFFICIAL},
+        reason=reason,
+        values={"reason": reason.strip(), "decided_by_id": actor.id, "decided_at": utcnow()},
+    )
     org = request.organization
     applicant = request.applicant
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
-    if applicant is not None:
-        if approve:
-            applicant.status = UserStatus.ACTIVE
-        else:
-            applicant.status = UserStatus.DISABLED
+    if applicant is not None and applicant.status != UserStatus.DELETED:
+        # The applicant's account follows the decision; this is the only way out of pending.
+        try:
+            transition(
+                lifecycle.USER,
+                User,
+                applicant.id,
+                expected=UserStatus.PENDING,
+                to=UserStatus.ACTIVE if approve else UserStatus.DECLINED,
+                actor=actor,
+                roles={SYSTEM},
+                reason=f"join request {request.id} {status.value}",
+            )
+        except Conflict:
+            # Approving an account enabled before vetting was enforced: already where it
+            # should be. Declining one stays refused (it would leave the account active).
+            if not approve:
+                raise
+        if not approve:
             revoke_sessions(applicant, api_tokens=True)
         notify(
             [applicant],
@@ -279,20 +295,6 @@ def list_join_requests(
     rows = db.session.scalars(
         stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
         .order_by(JoinRequest.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
-
-
-def list_invitations(*, page: int, per_page: int) -> tuple[list[Invitation], int]:
-    from sqlalchemy.orm import selectinload
-
-    total = db.session.scalar(select(func.count(Invitation.id))) or 0
-    rows = db.session.scalars(
-        select(Invitation)
-        .options(selectinload(Invitation.organization))
-        .order_by(Invitation.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

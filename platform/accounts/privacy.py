@@ -11,10 +11,13 @@ from ..audit.models import AuditEvent
 from ..audit.services import record_event
 from ..db import db
 from ..errors import ValidationError
+from ..lifecycle import transition
 from ..mail.models import OutboundEmail
 from ..members.models import Award
 from ..notifications.models import Notification
 from ..notifications.services import delete_notifications_of, render_message
+from . import lifecycle
+from .invitations import erase_invitation_addresses
 from .models import ApiToken, Invitation, JoinRequest, PasswordReset, User, UserSession, UserStatus
 from .passwords import verify_password
 from .services import revoke_sessions
@@ -110,13 +113,25 @@ def export_user_data(user: User) -> dict[str, Any]:
 def delete_account(user: User, *, password: str, ip: str = "") -> None:
     """Delete ``user``'s account at their request. Personal data is removed or anonymised;
     the row stays (as "Deleted member") so shared records — awards, decisions, history —
-    remain consistent. Revokes every session and token."""
+    remain consistent. Revokes every session and token; the invitations addressed to them or
+    sent by them lose the address, and the open ones are revoked."""
     if not verify_password(user.password_hash, password):
         raise ValidationError(
             _("The password is not correct."), {"password": [_("The password is not correct.")]}
         )
     old_email = user.email
+    transition(  # from the state this request loaded: a concurrent disable wins over us
+        lifecycle.USER,
+        User,
+        user.id,
+        expected=user.status,
+        to=UserStatus.DELETED,
+        actor=user,
+        roles={lifecycle.SELF},
+        reason="deleted at the person's request",
+    )
     revoke_sessions(user, api_tokens=True)
+    erase_invitation_addresses(user, old_email)
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     delete_notifications_of(user)
     db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == old_email))
@@ -131,6 +146,5 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
     user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere
     user.job_title = ""
     user.password_hash = None
-    user.status = UserStatus.DELETED
     user.organization_id = None
     record_event("account.deleted", target_type="user", target_id=user.id, ip="")

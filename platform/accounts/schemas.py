@@ -53,10 +53,19 @@ class InvitationIn(BaseModel):
 
 class InvitationOut(BaseModel):
     id: int
-    email: str
+    email: str  # "(erased)" once the person it names, or its sender, deleted their account
     organization_id: int
     org_role: str
+    status: Literal["open", "accepted", "revoked", "expired"]
+    created_at: UtcDateTime
     expires_at: UtcDateTime
+
+
+class InvitationPage(BaseModel):
+    items: list[InvitationOut]
+    total: int
+    page: int
+    per_page: int
 
 
 class AcceptInvitationIn(BaseModel):

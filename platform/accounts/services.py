@@ -295,20 +295,37 @@ def reset_password(raw: str, new_password: str, *, ip: str = "") -> User:
 
 
 def set_user_status(actor: User, user: User, status: UserStatus) -> None:
-    """An official disables or re-enables an account; disabling revokes everything."""
+    """An official disables an active account or enables a disabled one (accounts/lifecycle.py:
+    a pending applicant is decided only through their join request, a declined one stays
+    declined). Compare-and-set with a history entry; Conflict naming the account's state when
+    it is not in the expected one. Disabling revokes every session and token and the open
+    invitations the person sent."""
+    from ..lifecycle import transition
+    from . import lifecycle
+    from .invitations import revoke_invitations_sent_by
+
     if not actor.is_official:
         raise PermissionDenied(_("Only Seoul officials may do this."))
     if user.id == actor.id:
         raise Conflict(_("You cannot change the status of your own account."))
     if status not in (UserStatus.ACTIVE, UserStatus.DISABLED):
         raise ValidationError(_("Unknown status."))
-    changed = user.status != status
-    user.status = status
+    # The state we move from follows from the action, never from a value read earlier.
+    expected = UserStatus.ACTIVE if status == UserStatus.DISABLED else UserStatus.DISABLED
+    transition(
+        lifecycle.USER,
+        User,
+        user.id,
+        expected=expected,
+        to=status,
+        actor=actor,
+        roles={lifecycle.OFFICIAL},
+    )
     if status == UserStatus.DISABLED:
         revoke_sessions(user, api_tokens=True)
-    if changed:  # the disabled see it when enabled again
-        kind = "account.disabled" if status == UserStatus.DISABLED else "account.enabled"
-        notify([user], kind, link="/account")
+        revoke_invitations_sent_by(user, actor=actor, reason="sender disabled")
+    kind = "account.disabled" if status == UserStatus.DISABLED else "account.enabled"
+    notify([user], kind, link="/account")  # the disabled see it when enabled again
     record_event(f"user.{status.value}", actor_id=actor.id, target_type="user", target_id=user.id)
 
 

@@ -7,8 +7,10 @@ import json
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
+from ..access import AUTHENTICATED, MEMBER, OFFICIAL, PUBLIC, current_actor, policy
 from ..db import after_commit, unit_of_work
 from ..errors import Conflict, DomainError, NotFound
 from ..extensions import limiter
@@ -27,6 +29,7 @@ from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
 from ..security import is_safe_redirect
+from . import invitations as invitation_service
 from . import onboarding, privacy, services
 from .forms import (
     AcceptInvitationForm,
@@ -38,7 +41,8 @@ from .forms import (
     NewPasswordForm,
     ProfileForm,
 )
-from .models import JoinRequestStatus, User, UserStatus
+from .models import ERASED_EMAIL, JoinRequestStatus, User, UserStatus
+from .permissions import can_manage_invitations_of, can_resend_invitation, can_revoke_invitation
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -323,12 +327,124 @@ def decide_join_request(request_id: int):
     return redirect(url_for("accounts.join_requests"))
 
 
+def _sender_key() -> str:
+    actor = current_actor()
+    return f"invitations:{actor.id if actor is not None else 'anonymous'}"
+
+
+def _invitations_per_day() -> int:
+    actor = current_actor()
+    official = actor is not None and actor.is_official
+    return current_app.config["INVITATIONS_PER_DAY_OFFICIAL" if official else "INVITATIONS_PER_DAY"]
+
+
+def _invitation_limit_message() -> str:
+    return _(
+        "You have sent the most invitations allowed in one day (%(count)d). "
+        "Try again tomorrow, or ask a Seoul official.",
+        count=_invitations_per_day(),
+    )
+
+
+def invitation_sent() -> None:
+    """Count this request against the sender's daily invitations (call after the commit)."""
+    g.invitation_sent = True
+
+
+# One daily budget per sender, shared by every route that e-mails an invitation (HTML and
+# API, new and resent). Only requests that really sent one count (deduct_when); the check
+# comes before the request and the count after it, so simultaneous requests from one sender
+# may overshoot by the few in flight — a budget against spam, not an exact quota.
+invitations_limited = limiter.shared_limit(
+    lambda: f"{_invitations_per_day()} per day",
+    scope="invitations",
+    key_func=_sender_key,
+    methods=["POST"],
+    error_message=_invitation_limit_message,
+    deduct_when=lambda response: bool(g.get("invitation_sent")),
+)
+
+
+def _invitations_page(org=None):
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = invitation_service.list_invitations(
+        current_user, page=page, per_page=20, organization_id=org.id if org else None
+    )
+    return render_template(
+        "accounts/invitations.html",
+        rows=rows,
+        total=total,
+        page=page,
+        org=org,
+        form=DecisionForm(),
+        can_revoke=can_revoke_invitation,
+        can_resend=can_resend_invitation,
+        ERASED_EMAIL=ERASED_EMAIL,
+    )
+
+
 @bp.get("/admin/invitations")
 @policy(OFFICIAL)
 def invitations():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = onboarding.list_invitations(page=page, per_page=20)
-    return render_template("accounts/invitations.html", rows=rows, total=total, page=page)
+    return _invitations_page()
+
+
+@bp.get("/organizations/<int:org_id>/invitations")
+@policy(MEMBER)
+def org_invitations(org_id: int):
+    """An organisation's invitations, for its admins (and officials)."""
+    from ..members.services import get_organization
+
+    org = get_organization(current_user, org_id)
+    if not can_manage_invitations_of(current_user, org):
+        abort(403)
+    return _invitations_page(org)
+
+
+def _back_to_invitations():
+    org_id = request.form.get("org_id", type=int)
+    if org_id:
+        return redirect(url_for("accounts.org_invitations", org_id=org_id))
+    return redirect(url_for("accounts.invitations"))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@policy(MEMBER)
+def revoke_invitation(invitation_id: int):
+    if not DecisionForm().validate_on_submit():  # its CSRF check
+        flash(_("The form expired. Try again."), "error")
+        return _back_to_invitations()
+    try:
+        with unit_of_work():
+            row = invitation_service.revoke_invitation(current_user, invitation_id)
+            email = row.email
+    except DomainError as err:
+        flash(err.detail, "error")
+    else:
+        flash(_("The invitation for %(email)s is revoked.", email=email), "success")
+    return _back_to_invitations()
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@policy(MEMBER)
+@invitations_limited
+def resend_invitation(invitation_id: int):
+    if not DecisionForm().validate_on_submit():
+        flash(_("The form expired. Try again."), "error")
+        return _back_to_invitations()
+    try:
+        with unit_of_work():
+            row, _raw = invitation_service.resend_invitation(current_user, invitation_id)
+            email = row.email
+    except DomainError as err:
+        flash(err.detail, "error")
+    else:
+        invitation_sent()
+        flash(
+            _("A new link is sent to %(email)s; the earlier link no longer works.", email=email),
+            "success",
+        )
+    return _back_to_invitations()
 
 
 @bp.post("/admin/people/<int:user_id>/status")

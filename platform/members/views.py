@@ -10,6 +10,7 @@ from pydantic import ValidationError as PydanticError
 from ..access import MEMBER, OFFICIAL, policy
 from ..accounts import onboarding
 from ..accounts.models import OrgRole
+from ..accounts.views import invitation_sent, invitations_limited
 from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
@@ -142,6 +143,7 @@ def delete_award(award_id: int):
 
 @bp.route("/organizations/<int:org_id>/invite", methods=["GET", "POST"])
 @policy(MEMBER)
+@invitations_limited
 def invite(org_id: int):
     org = services.get_organization(current_user, org_id)
     if not can_invite_member(current_user, org, OrgRole.MEMBER):
@@ -161,6 +163,7 @@ def invite(org_id: int):
         except DomainError as err:
             show_domain_error(form, err)
         else:
+            invitation_sent()
             flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("members.organization", org_id=org_id))
     return render_template("members/invite.html", form=form, org=org), form_status(form)

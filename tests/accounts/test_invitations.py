@@ -148,6 +148,14 @@ def test_forty_concurrent_accepts_create_one_account(app, official, city, db):
     assert (
         db.session.scalar(select(func.count(User.id)).where(User.email == "race@example.org")) == 1
     )
+    from seoul_platform.audit.models import StateChange
+
+    moves = db.session.execute(
+        select(StateChange.from_state, StateChange.to_state).where(
+            StateChange.subject_type == "invitation"
+        )
+    ).all()
+    assert [tuple(m) for m in moves] == [("open", "accepted")]
 
 
 def test_org_admin_invites_colleagues_but_not_admins_or_other_orgs(

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
+from seoul_platform.accounts import onboarding
 from seoul_platform.accounts.models import JoinRequest, JoinRequestStatus, User, UserStatus
+from seoul_platform.accounts.services import set_user_status
+from seoul_platform.audit.models import StateChange
+from seoul_platform.db import unit_of_work
+from seoul_platform.errors import Conflict
+from seoul_platform.lifecycle import history
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
 from support import PASSWORD, bearer, csrf_token, login
@@ -80,7 +87,7 @@ def test_decline_needs_a_reason_and_disables_the_applicant(app, official, db):
     )
     assert declined.status_code == 200
     applicant = db.session.scalar(select(User).where(User.email == FORM["email"]))
-    assert applicant.status == UserStatus.DISABLED
+    assert applicant.status == UserStatus.DECLINED  # final: not "disabled", see lifecycle
     assert login(app.test_client(), FORM["email"], "a long enough passphrase").status_code == 422
     mail = db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == FORM["email"]))
     assert "Outside our scope." in mail.body
@@ -117,6 +124,11 @@ def test_concurrent_decisions_exactly_one_wins(app, official, db):
         )
     )
     assert decisions == 1
+    # One history entry for the request, one for the applicant's account that followed it.
+    moves = db.session.scalars(
+        select(StateChange.subject_type).where(StateChange.from_state == "pending")
+    ).all()
+    assert sorted(moves) == ["join_request", "user"]
 
 
 def test_cities_cannot_apply_and_bad_input_changes_nothing(app, db):
@@ -219,3 +231,52 @@ def test_ten_simultaneous_applications_with_one_address_make_one_account(app, db
     assert db.session.scalar(select(func.count(User.id))) == 1
     assert db.session.scalar(select(func.count(Organization.id))) == 1
     assert db.session.scalar(select(func.count(JoinRequest.id))) == 1
+
+
+def test_enabling_a_pending_or_declined_applicant_is_refused(app, official, official_client, db):
+    """The status form used to enable anyone, skipping vetting. Now: 409-style refusal with a
+    clear message, the account and its history unchanged."""
+    _apply(app.test_client())
+    applicant = db.session.scalar(select(User).where(User.email == FORM["email"]))
+    org_id, applicant_id = applicant.organization_id, applicant.id
+
+    def enable():
+        with pytest.raises(Conflict) as err, unit_of_work():
+            set_user_status(official, db.session.get(User, applicant_id), UserStatus.ACTIVE)
+        assert err.value.status == 409
+        return err.value.detail
+
+    assert "decide the request instead" in enable()
+    db.session.expire_all()
+    assert db.session.get(User, applicant_id).status == UserStatus.PENDING
+
+    row = db.session.scalar(select(JoinRequest))
+    with unit_of_work():
+        onboarding.decide_join_request(official, row.id, approve=False, reason="Out of scope.")
+    before = db.session.scalar(select(func.count(StateChange.id)))
+    assert "cannot be enabled" in enable()
+    response = official_client.post(  # the HTML action officials use says so too
+        f"/admin/people/{applicant_id}/status",
+        data={
+            "status": "active",
+            "org_id": org_id,
+            "csrf_token": csrf_token(official_client, "/admin/join-requests"),
+        },
+        follow_redirects=True,
+    )
+    assert "cannot be enabled" in response.get_data(True)
+    db.session.expire_all()
+    assert db.session.get(User, applicant_id).status == UserStatus.DECLINED
+    assert db.session.scalar(select(func.count(StateChange.id))) == before
+
+
+def test_official_disables_and_enables_an_active_account(app, official, city_member, db):
+    with unit_of_work():
+        set_user_status(official, db.session.get(User, city_member.id), UserStatus.DISABLED)
+    with pytest.raises(Conflict) as err, unit_of_work():  # twice: the second names the state
+        set_user_status(official, db.session.get(User, city_member.id), UserStatus.DISABLED)
+    assert err.value.detail == "This account is already disabled."
+    with unit_of_work():
+        set_user_status(official, db.session.get(User, city_member.id), UserStatus.ACTIVE)
+    moves = [(h.from_state, h.to_state, h.actor_id) for h in history("user", city_member.id)]
+    assert moves == [("active", "disabled", official.id), ("disabled", "active", official.id)]

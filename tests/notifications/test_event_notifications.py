@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from seoul_platform.accounts import onboarding, privacy, services
 from seoul_platform.accounts.models import UserStatus
+from seoul_platform.errors import Conflict
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.schemas import OrganizationInput
 from seoul_platform.notifications.models import Notification
@@ -77,8 +79,9 @@ def test_disable_and_enable_notify_the_person_who_sees_both_when_enabled(
     assert _all(db) == [(city_member.id, "account.disabled")]
     services.set_user_status(official, city_member, UserStatus.ACTIVE)
     db.session.commit()
-    services.set_user_status(official, city_member, UserStatus.ACTIVE)  # no change: no news
-    db.session.commit()
+    with pytest.raises(Conflict):  # no change: a conflict naming the state, and no news
+        services.set_user_status(official, city_member, UserStatus.ACTIVE)
+    db.session.rollback()
     assert _all(db) == [(city_member.id, "account.disabled"), (city_member.id, "account.enabled")]
 
     page = signed_in(app, city_member).get("/notifications").get_data(as_text=True)

@@ -1,0 +1,220 @@
+"""Managing invitations after they are sent: revoke, resend, expire, and the revocations that
+follow a sender being disabled or a person deleting their account.
+
+Every change of an invitation's status goes through `lifecycle.transition` with the table in
+accounts/lifecycle.py, so each one is a compare-and-set with a history entry. Creating and
+accepting invitations is in onboarding.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ..audit.services import record_event
+from ..db import db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied
+from ..lifecycle import SYSTEM, transition
+from ..mail.services import queue_email
+from ..members.models import Organization, OrgStatus
+from . import lifecycle
+from .models import ERASED_EMAIL, Invitation, InvitationStatus, User
+from .permissions import (
+    can_resend_invitation,
+    can_revoke_invitation,
+    can_view_invitation,
+    invitation_roles,
+    visible_invitations,
+)
+from .tokens import new_secret
+
+OPEN = InvitationStatus.OPEN.value
+
+
+def send_invitation_email(invitation: Invitation, org: Organization, inviter: User, raw: str):
+    """Queue the invitation e-mail with the link for ``raw`` (in the inviter's language)."""
+    link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{raw}"
+    with force_locale(inviter.locale):
+        queue_email(
+            invitation.email,
+            _("You are invited to the Seoul Smart City Prize Platform"),
+            render_template(
+                "emails/invitation.txt",
+                organization=org,
+                inviter=inviter,
+                link=link,
+                days=current_app.config["INVITATION_LIFETIME"].days,
+            ),
+            kind="invitation",
+        )
+
+
+def get_invitation(actor: User, invitation_id: int) -> Invitation:
+    """An invitation ``actor`` may see; NotFound otherwise (also when it exists but is not
+    theirs to see, so ids reveal nothing)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not can_view_invitation(actor, invitation):
+        raise NotFound(_("No such invitation."))
+    return invitation
+
+
+def list_invitations(
+    actor: User, *, page: int, per_page: int, organization_id: int | None = None
+) -> tuple[list[Invitation], int]:
+    """The invitations ``actor`` may see, newest first, optionally of one organisation."""
+    where: list[ColumnElement[bool]] = [visible_invitations(actor)]
+    if organization_id is not None:
+        where.append(Invitation.organization_id == organization_id)
+    total = db.session.scalar(select(func.count(Invitation.id)).where(*where)) or 0
+    rows = db.session.scalars(
+        select(Invitation)
+        .where(*where)
+        .options(selectinload(Invitation.organization))
+        .order_by(Invitation.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def revoke_invitation(actor: User, invitation_id: int, *, reason: str = "") -> Invitation:
+    """Revoke an open invitation: its link stops working. Flushes the move and its history.
+    NotFound if ``actor`` may not see it, PermissionDenied if they may not revoke it,
+    Conflict naming its state if it is no longer open."""
+    invitation = get_invitation(actor, invitation_id)
+    if not can_revoke_invitation(actor, invitation):
+        raise PermissionDenied(_("You may not revoke this invitation."))
+    transition(
+        lifecycle.INVITATION,
+        Invitation,
+        invitation.id,
+        expected=OPEN,
+        to=InvitationStatus.REVOKED,
+        actor=actor,
+        roles=invitation_roles(actor, invitation),
+        reason=reason,
+        values={"revoked_at": utcnow()},
+    )
+    record_event(
+        "invitation.revoked", actor_id=actor.id, target_type="invitation", target_id=invitation.id
+    )
+    return invitation
+
+
+def resend_invitation(actor: User, invitation_id: int) -> tuple[Invitation, str]:
+    """Send an open or expired invitation again with a new link: the old link stops working
+    and the invitation is valid for a full lifetime from now. Returns the invitation and the
+    raw token. Conflict if it was accepted or revoked (or the address has an account by now),
+    NotFound / PermissionDenied as for revoking."""
+    from .services import email_taken
+
+    invitation = get_invitation(actor, invitation_id)
+    if not can_resend_invitation(actor, invitation):
+        raise PermissionDenied(_("You may not resend this invitation."))
+    org = invitation.organization
+    if org.status != OrgStatus.ACTIVE:
+        raise Conflict(_("This organisation is not active."))
+    if invitation.email == ERASED_EMAIL or email_taken(invitation.email):
+        raise Conflict(_("This invitation can no longer be sent."))
+    raw, hashed = new_secret()
+    # Compare-and-set from the state we read: a concurrent accept or revoke wins over us.
+    transition(
+        lifecycle.INVITATION,
+        Invitation,
+        invitation.id,
+        expected=invitation.status,
+        to=InvitationStatus.OPEN,
+        actor=actor,
+        roles=invitation_roles(actor, invitation),
+        reason="resent",
+        values={
+            "token_hash": hashed,
+            "expires_at": utcnow() + current_app.config["INVITATION_LIFETIME"],
+        },
+    )
+    send_invitation_email(invitation, org, actor, raw)
+    record_event(
+        "invitation.resent", actor_id=actor.id, target_type="invitation", target_id=invitation.id
+    )
+    return invitation, raw
+
+
+def revoke_open_invitations(
+    where: Iterable[ColumnElement[bool]], *, actor: User | None, reason: str
+) -> int:
+    """Revoke, as the system, every open invitation matching ``where`` (each with its own
+    compare-and-set and history entry; one that moved meanwhile is left as it is). Returns
+    how many were revoked."""
+    ids = db.session.scalars(
+        select(Invitation.id).where(Invitation.status == OPEN, *where).order_by(Invitation.id)
+    ).all()
+    revoked = 0
+    for invitation_id in ids:
+        try:
+            transition(
+                lifecycle.INVITATION,
+                Invitation,
+                invitation_id,
+                expected=OPEN,
+                to=InvitationStatus.REVOKED,
+                actor=actor,
+                roles={SYSTEM},
+                reason=reason,
+                values={"revoked_at": utcnow()},
+            )
+        except Conflict:
+            continue  # accepted or revoked by someone else a moment ago: nothing to do
+        revoked += 1
+    return revoked
+
+
+def revoke_invitations_sent_by(user: User, *, actor: User | None, reason: str) -> int:
+    """A sender who is disabled or deletes their account stops vouching for anyone."""
+    return revoke_open_invitations(
+        [Invitation.invited_by_id == user.id], actor=actor, reason=reason
+    )
+
+
+def erase_invitation_addresses(user: User, old_email: str) -> None:
+    """When ``user`` deletes their account: the invitations addressed to them and those they
+    sent are revoked if open and lose the address (replaced by a marker that is no address)."""
+    mine = or_(Invitation.invited_by_id == user.id, Invitation.email == old_email)
+    revoke_open_invitations([mine], actor=user, reason="account deleted")
+    db.session.execute(
+        update(Invitation)
+        .where(mine)
+        .values(email=ERASED_EMAIL)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def expire_overdue_invitations() -> int:
+    """Move every open invitation past its expiry to "expired" (for a periodic job). Links are
+    refused once past expiry whether or not this ran; this makes the state say so too."""
+    now = utcnow()
+    ids = db.session.scalars(
+        select(Invitation.id).where(Invitation.status == OPEN, Invitation.expires_at < now)
+    ).all()
+    expired = 0
+    for invitation_id in ids:
+        try:
+            transition(
+                lifecycle.INVITATION,
+                Invitation,
+                invitation_id,
+                expected=OPEN,
+                to=InvitationStatus.EXPIRED,
+                actor=None,
+                roles={SYSTEM},
+                reason="expired",
+                where=[Invitation.expires_at < now],  # not if resent meanwhile
+            )
+        except Conflict:
+            continue
+        expired += 1
+    return expired
