@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
 from ..members.models import OrgKind, OrgStatus
+from ..pagination import Page, PageQuery, paginate
 from .models import Invitation, JoinRequest, JoinRequestStatus, OrgRole, User, UserStatus
 from .passwords import hash_password
 from .services import (
@@ -252,33 +253,18 @@ def decide_join_request(
     return request
 
 
-def list_join_requests(
-    *, status: JoinRequestStatus | None, page: int, per_page: int
-) -> tuple[list[JoinRequest], int]:
+def list_join_requests(status: JoinRequestStatus | None, page: PageQuery) -> Page[JoinRequest]:
     from sqlalchemy.orm import selectinload
 
     stmt = select(JoinRequest)
     if status is not None:
         stmt = stmt.where(JoinRequest.status == status)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
-        .order_by(JoinRequest.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    stmt = stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
+    return paginate(stmt.order_by(JoinRequest.id.desc()), page)
 
 
-def list_invitations(*, page: int, per_page: int) -> tuple[list[Invitation], int]:
+def list_invitations(page: PageQuery) -> Page[Invitation]:
     from sqlalchemy.orm import selectinload
 
-    total = db.session.scalar(select(func.count(Invitation.id))) or 0
-    rows = db.session.scalars(
-        select(Invitation)
-        .options(selectinload(Invitation.organization))
-        .order_by(Invitation.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    stmt = select(Invitation).options(selectinload(Invitation.organization))
+    return paginate(stmt.order_by(Invitation.id.desc()), page)

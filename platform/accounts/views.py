@@ -26,6 +26,7 @@ from ..forms import choices, form_status, show_domain_error, validate_into
 from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
+from ..pagination import PageQuery, list_query
 from ..security import is_safe_redirect
 from . import onboarding, privacy, services
 from .forms import (
@@ -286,13 +287,10 @@ def join_requests():
     status_arg = request.args.get("status", "pending")
     known = {s.value for s in JoinRequestStatus}
     status = JoinRequestStatus(status_arg) if status_arg in known else None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = onboarding.list_join_requests(status=status, page=page, per_page=20)
+    query, _ignored = list_query(PageQuery, request.args)
     return render_template(
         "accounts/join_requests.html",
-        rows=rows,
-        total=total,
-        page=page,
+        page=onboarding.list_join_requests(status, query),
         status=status_arg,
         form=DecisionForm(),
     )
@@ -325,9 +323,8 @@ def decide_join_request(request_id: int):
 @bp.get("/admin/invitations")
 @policy(OFFICIAL)
 def invitations():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = onboarding.list_invitations(page=page, per_page=20)
-    return render_template("accounts/invitations.html", rows=rows, total=total, page=page)
+    query, _ignored = list_query(PageQuery, request.args)
+    return render_template("accounts/invitations.html", page=onboarding.list_invitations(query))
 
 
 @bp.post("/admin/people/<int:user_id>/status")

@@ -12,9 +12,10 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..db import db, utcnow
+from ..pagination import Page, PageQuery, paginate
 from .models import OutboundEmail
 
 log = logging.getLogger("seoul_platform.mail")
@@ -66,12 +67,6 @@ def deliver_outbox(limit: int = 100) -> int:
     return sent
 
 
-def list_outbox(*, page: int, per_page: int) -> tuple[list[OutboundEmail], int]:
-    total = db.session.scalar(select(func.count(OutboundEmail.id))) or 0
-    rows = db.session.scalars(
-        select(OutboundEmail)
-        .order_by(OutboundEmail.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+def list_outbox(page: PageQuery) -> Page[OutboundEmail]:
+    """One page of the outbox, newest first."""
+    return paginate(select(OutboundEmail).order_by(OutboundEmail.id.desc()), page)

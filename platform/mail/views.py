@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..access import OFFICIAL, policy
+from ..pagination import PageQuery, list_query
 from .services import list_outbox
 
 bp = Blueprint("mail", __name__, template_folder="templates")
@@ -15,12 +16,5 @@ bp = Blueprint("mail", __name__, template_folder="templates")
 def outbox():
     if current_app.config["ENV_NAME"] == "production":
         abort(404)  # in production mail goes out over SMTP and its text is not kept
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    messages, total = list_outbox(page=page, per_page=20)
-    return render_template(
-        "mail/outbox.html",
-        messages=messages,
-        total=total,
-        page=page,
-        last_page=max(1, -(-total // 20)),
-    )
+    query, _ignored = list_query(PageQuery, request.args)
+    return render_template("mail/outbox.html", page=list_outbox(query))

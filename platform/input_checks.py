@@ -1,0 +1,112 @@
+"""Refuse malformed text before it reaches the parsers, the services or the database.
+
+Three kinds of input used to end in a 500: JSON nested so deeply that the parser (or
+pydantic) runs out of stack, lone UTF-16 surrogates (``"\\ud800"`` is valid JSON, but no
+database driver can encode it), and invalid UTF-8 in a URL or an urlencoded form (Werkzeug
+keeps ``%ED%A0%80`` as the literal text, so garbage would be stored). Each is a 400 here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, request
+from flask_babel import gettext as _
+
+from .errors import BadRequest
+
+MAX_JSON_DEPTH = 32
+
+# A JSON string literal (unrolled loop: no backtracking on long strings).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when arrays and objects in ``text`` nest more than ``limit`` levels deep.
+
+    Brackets inside string literals do not count. Stops at the first bracket past the
+    limit, so a megabyte of ``[`` costs next to nothing."""
+    depth = 0
+    for match in _BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def has_lone_surrogate(data: object) -> bool:
+    """True when any string of a parsed JSON value, key or value, holds a surrogate code
+    point. Strict UTF-8 decoding already refused encoded ones, so any left here came from
+    an unpaired ``\\uD800``-``\\uDFFF`` escape."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def load_json(raw: bytes) -> object:
+    """Parse a request body as JSON (RFC 8259: UTF-8), refusing what would break later.
+
+    Raises BadRequest (400) for invalid UTF-8, nesting deeper than MAX_JSON_DEPTH, invalid
+    JSON, and lone surrogates anywhere in keys or values."""
+    try:
+        text = raw.decode("utf-8") if raw else "null"
+    except UnicodeDecodeError as exc:
+        raise BadRequest(_("The body is not valid UTF-8.")) from exc
+    if json_too_deep(text):
+        raise BadRequest(_("The body nests more than %(limit)d levels deep.", limit=MAX_JSON_DEPTH))
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(_("The body is not valid JSON.")) from exc
+    if has_lone_surrogate(data):
+        raise BadRequest(_("The body contains a lone surrogate, which is not valid Unicode."))
+    return data
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_request_text() -> None:
+    """Refuse a request whose path, query string or urlencoded form is not UTF-8 (400).
+
+    Multipart fields need no check: Werkzeug decodes them with replacement characters,
+    which are valid text."""
+    path = request.environ.get("PATH_INFO", "")
+    try:
+        path_ok = _is_utf8(path.encode("latin-1"))  # WSGI: the raw bytes, one per code point
+    except UnicodeEncodeError:
+        path_ok = False
+    if not path_ok:
+        raise BadRequest(_("The address is not valid UTF-8."))
+    if not _is_utf8(unquote_to_bytes(request.query_string.replace(b"+", b" "))):
+        raise BadRequest(_("The address is not valid UTF-8."))
+    if request.mimetype == "application/x-www-form-urlencoded":
+        # Cached, so the form is still parsed from it afterwards.
+        body = request.get_data(cache=True)
+        if not _is_utf8(unquote_to_bytes(body.replace(b"+", b" "))):
+            raise BadRequest(_("The form contains text that is not valid UTF-8."))
+
+
+def init_input_checks(app: Flask) -> None:
+    app.before_request(check_request_text)
