@@ -24,7 +24,7 @@ from pydantic.json_schema import models_json_schema
 from .access import PUBLIC, policy
 from .db import as_utc, unit_of_work
 from .errors import BadRequest, DomainError, NotFound
-from .input_checks import load_json
+from .input_checks import request_json
 from .pagination import Page, PageQuery
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -89,7 +89,7 @@ def _validation_errors(err: PydanticError) -> dict[str, list[str]]:
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(_("Send the body as application/json."))
-    data = load_json(request.get_data(cache=True))
+    data = request_json()
     if not isinstance(data, dict):
         raise BadRequest(_("The body must be a JSON object."))
     try:

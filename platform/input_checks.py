@@ -12,7 +12,7 @@ import json
 import re
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import gettext as _
 
 from .errors import BadRequest
@@ -79,6 +79,13 @@ def load_json(raw: bytes) -> object:
     return data
 
 
+def request_json() -> object:
+    """The request body parsed by :func:`load_json`, once per request."""
+    if "checked_json" not in g:
+        g.checked_json = load_json(request.get_data(cache=True))
+    return g.checked_json
+
+
 def _is_utf8(raw: bytes) -> bool:
     try:
         raw.decode("utf-8")
@@ -88,7 +95,9 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def check_request_text() -> None:
-    """Refuse a request whose path, query string or urlencoded form is not UTF-8 (400).
+    """Refuse a request whose path, query string or urlencoded form is not UTF-8, or whose
+    JSON body is malformed as :func:`load_json` says, on any route (400): HTML views and
+    rate-limit keys read JSON too.
 
     Multipart fields need no check: Werkzeug decodes them with replacement characters,
     which are valid text."""
@@ -106,6 +115,8 @@ def check_request_text() -> None:
         body = request.get_data(cache=True)
         if not _is_utf8(unquote_to_bytes(body.replace(b"+", b" "))):
             raise BadRequest(_("The form contains text that is not valid UTF-8."))
+    elif request.is_json and request.content_length != 0:
+        request_json()
 
 
 def init_input_checks(app: Flask) -> None:

@@ -174,3 +174,17 @@ def test_invalid_utf8_in_a_form_is_400_and_stores_nothing(app, db, official):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(Organization.name).where(Organization.name.like("Bad%")))
+
+
+@pytest.mark.parametrize("body", list(MALFORMED.values()), ids=list(MALFORMED))
+def test_malformed_json_to_an_html_route_is_400(app, db, body):
+    # The sign-in rate limit reads an e-mail address from a JSON body too: a deep body was a
+    # RecursionError there, and a lone surrogate broke the page that echoed it back.
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    before = _rows()
+    response = client.post(
+        "/login", data=body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+    assert _rows() == before
