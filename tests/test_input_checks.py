@@ -1,5 +1,6 @@
-"""Malformed text is a clean 400 that stores nothing: deeply nested JSON, lone surrogates and
-invalid UTF-8 in API bodies (every operation with one), query strings, paths and forms."""
+"""Malformed text is a clean 400 that stores nothing: deeply nested JSON, lone surrogates, NUL
+characters and invalid UTF-8 in API bodies (every operation with one), query strings, paths
+and forms."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from seoul_platform.db import db as _db
-from seoul_platform.input_checks import MAX_JSON_DEPTH, has_lone_surrogate, json_too_deep
+from seoul_platform.input_checks import (
+    MAX_JSON_DEPTH,
+    has_forbidden_character,
+    json_too_deep,
+)
 from seoul_platform.members.models import Organization
 from support import api_operations, bearer, csrf_token, signed_in
 
@@ -42,6 +47,8 @@ MALFORMED = {
     "lone low surrogate in a key": '{"\\udc00": "x"}',
     "lone surrogate deep in a list": '{"a": ["ok", {"b": ["\\ud83d"]}]}',
     "reversed surrogate pair": '{"name": "\\ude00\\ud83d"}',
+    "NUL in a value (PostgreSQL cannot store it)": '{"email": "a\\u0000@example.org"}',
+    "NUL in a key": '{"a\\u0000": 1}',
     "encoded surrogate (invalid UTF-8)": b'{"name": "\xed\xa0\x80"}',
     "invalid UTF-8": b'{"name": "\xff"}',
 }
@@ -77,7 +84,7 @@ def test_a_valid_body_with_a_lone_surrogate_is_refused_before_the_database(app, 
         "/api/v1/organizations", data=body, headers=headers, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "surrogate" in response.get_json()["detail"]
+    assert "lone surrogate" in response.get_json()["detail"]
     assert _rows() == before
     # A proper pair (an emoji) is fine.
     ok = body.replace("\\ud800", "\\ud83d\\ude00")
@@ -105,10 +112,11 @@ def test_depth_counting_ignores_brackets_inside_strings():
     assert json_too_deep("[" * 1_000_000)  # stops early
 
 
-def test_surrogate_search_looks_at_keys_and_values():
-    assert has_lone_surrogate({"ok": ["fine", {"\ud800": 1}]})
-    assert has_lone_surrogate([1, 2.0, None, True, "x\udfff"])
-    assert not has_lone_surrogate({"emoji": "\U0001f600", "n": [1, {"k": "한국어"}]})
+def test_forbidden_characters_are_found_in_keys_and_values():
+    assert has_forbidden_character({"ok": ["fine", {"\ud800": 1}]})
+    assert has_forbidden_character([1, 2.0, None, True, "x\udfff"])
+    assert has_forbidden_character({"a": [{"b": "nul \x00 here"}]})
+    assert not has_forbidden_character({"emoji": "\U0001f600", "n": [1, {"k": "한국어\t\n"}]})
 
 
 # ---- query strings, paths and HTML forms ---------------------------------------------------
@@ -124,6 +132,8 @@ INVALID_UTF8 = "%ED%A0%80"  # the UTF-8 form of a surrogate: invalid UTF-8
         f"/directory?q={INVALID_UTF8}",
         f"/admin/audit?action={INVALID_UTF8}",
         "/directory?q=%FF",
+        "/admin/audit?action=%00",  # PostgreSQL cannot compare text with NUL in it (503)
+        "/api/v1/organizations?q=a%00b",
     ],
 )
 def test_invalid_utf8_in_the_address_is_400(app, official, path):
@@ -133,7 +143,7 @@ def test_invalid_utf8_in_the_address_is_400(app, official, path):
     if path.startswith("/api/"):
         assert response.mimetype == "application/problem+json"
     else:
-        assert "not valid UTF-8" in response.get_data(True)
+        assert "invalid text" in response.get_data(True)
 
 
 def test_invalid_utf8_in_the_path_is_400(app):
@@ -142,7 +152,7 @@ def test_invalid_utf8_in_the_path_is_400(app):
     raw = "/invitations/\xed\xa0\x80"
     response = app.test_client().get("/", environ_overrides={"PATH_INFO": raw})
     assert response.status_code == 400
-    assert "not valid UTF-8" in response.get_data(True)
+    assert "invalid text" in response.get_data(True)
     fine = "/invitations/\xed\x95\x9c"  # 한, properly encoded: an unknown invitation
     assert app.test_client().get("/", environ_overrides={"PATH_INFO": fine}).status_code == 404
 
@@ -165,7 +175,7 @@ def test_invalid_utf8_in_a_form_is_400_and_stores_nothing(app, db, official):
         "/organizations/new", data=fields, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
-    assert "not valid UTF-8" in response.get_data(True)
+    assert "invalid text" in response.get_data(True)
     assert db.session.scalar(select(func.count(Organization.id))) == before
     # The same form, properly encoded, is accepted: the check refuses only invalid text.
     good = fields.replace(INVALID_UTF8, "%ED%95%9C")
@@ -188,3 +198,18 @@ def test_malformed_json_to_an_html_route_is_400(app, db, body):
     )
     assert response.status_code == 400
     assert _rows() == before
+
+
+@pytest.mark.parametrize("bad", [INVALID_UTF8, "%00", "%C0%AF"])
+def test_invalid_text_in_the_sign_in_form_is_400(app, db, city_member, bad):
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    before = _rows()
+    response = client.post(
+        "/login",
+        data=f"csrf_token={token}&email=member{bad}@testville.example&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "invalid text" in response.get_data(True)
+    assert _rows() == before  # not even a failed sign-in is recorded
