@@ -8,7 +8,6 @@ the document cannot drift from the code.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,13 +17,15 @@ from typing import Annotated, Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel
 from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import models_json_schema
 
 from .access import PUBLIC, policy
 from .db import as_utc, unit_of_work
-from .errors import DomainError
+from .errors import BadRequest, DomainError, NotFound
+from .input_checks import request_json
+from .pagination import Page, PageQuery
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -44,17 +45,12 @@ class Problem(BaseModel):
     errors: dict[str, list[str]] | None = None
 
 
-class PageQuery(BaseModel):
-    """?page=&per_page= (at most 100): the query of every list operation."""
+class PageOut(BaseModel):
+    """The envelope of every list response; subclasses declare ``items``."""
 
-    model_config = ConfigDict(extra="ignore")
-    page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(20, ge=1, le=100)
-
-
-class BadRequest(DomainError):
-    status = 400
-    title = "Malformed request"
+    total: int
+    page: int
+    per_page: int
 
 
 class UnsupportedMediaType(DomainError):
@@ -93,11 +89,7 @@ def _validation_errors(err: PydanticError) -> dict[str, list[str]]:
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(_("Send the body as application/json."))
-    raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(_("The body is not valid JSON.")) from exc
+    data = request_json()
     if not isinstance(data, dict):
         raise BadRequest(_("The body must be a JSON object."))
     try:
@@ -169,6 +161,8 @@ def operation(
             all_errors |= {413, 415, 422}
         if query is not None:
             all_errors.add(422)
+            if issubclass(query, PageQuery):
+                all_errors.add(404)  # a page past the end
         OPERATIONS.append(
             Operation(
                 rule=rule,
@@ -191,26 +185,40 @@ def operation(
     return decorate
 
 
-def paginated(items: list, total: int, query: PageQuery, model: type[BaseModel]) -> Response:
-    """A list response with an RFC 8288 Link header (first, prev, next, last)."""
-    body = {"items": items, "total": total, "page": query.page, "per_page": query.per_page}
+def paginated(page: Page, model: type[PageOut], item: Callable[[Any], Any]) -> Response:
+    """The response of a list operation: ``model`` with the page's items (each passed through
+    ``item``) and an RFC 8288 Link header (first, prev, next, last). A page past the end is
+    404; page 1 of an empty list is an empty 200."""
+    if page.past_end:
+        raise NotFound(
+            _(
+                "Page %(page)s does not exist; the last page is %(last)s.",
+                page=page.requested,
+                last=page.pages,
+            )
+        )
+    body = {
+        "items": [item(row) for row in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
     response = jsonify(model.model_validate(body).model_dump(mode="json"))
-    last = max(1, -(-total // query.per_page))
     args = request.args.to_dict()
     links = []
 
-    def link(page: int, rel: str) -> None:
-        args["page"] = str(page)
-        args["per_page"] = str(query.per_page)
+    def link(number: int, rel: str) -> None:
+        args["page"] = str(number)
+        args["per_page"] = str(page.per_page)
         url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
         links.append(f'<{url}>; rel="{rel}"')
 
     link(1, "first")
-    if query.page > 1:
-        link(min(query.page - 1, last), "prev")
-    if query.page < last:
-        link(query.page + 1, "next")
-    link(last, "last")
+    if page.has_prev:
+        link(page.page - 1, "prev")
+    if page.has_next:
+        link(page.page + 1, "next")
+    link(page.pages, "last")
     response.headers["Link"] = ", ".join(links)
     return response
 
@@ -233,6 +241,10 @@ _STATUS_TEXT = {
 }
 
 
+def _is_list(op: Operation) -> bool:
+    return op.query is not None and issubclass(op.query, PageQuery)
+
+
 def build_openapi() -> dict:
     models: list[tuple[type[BaseModel], str]] = [(Problem, "serialization")]
     for op in OPERATIONS:
@@ -246,6 +258,7 @@ def build_openapi() -> dict:
     def ref(model: type[BaseModel], mode: str) -> dict:
         return key_map[(model, mode)]
 
+    problem_ref = key_map[(Problem, "serialization")]
     paths: dict[str, dict] = {}
     for op in sorted(OPERATIONS, key=lambda o: (o.rule, o.method)):
         path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", op.rule)
@@ -287,6 +300,18 @@ def build_openapi() -> dict:
             }
         for code in op.errors:
             responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+        if _is_list(op):
+            responses[str(op.status)]["headers"] = {
+                "Link": {
+                    "description": "RFC 8288 links to the first, previous, next and last pages",
+                    "schema": {"type": "string"},
+                }
+            }
+            responses["404"] = {
+                "description": "Not found, or a page past the end of the list (page 1 of an "
+                "empty list is an empty 200)",
+                "content": {"application/problem+json": {"schema": problem_ref}},
+            }
         entry: dict[str, Any] = {
             "operationId": op.endpoint,
             "summary": op.summary,
@@ -306,7 +331,6 @@ def build_openapi() -> dict:
             }
         paths.setdefault(path, {})[op.method] = entry
 
-    problem_ref = key_map[(Problem, "serialization")]
     return {
         "openapi": "3.1.0",
         "info": {

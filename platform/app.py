@@ -30,6 +30,7 @@ from .config import (
 from .db import configure_sqlite, db, set_write_intent
 from .errors import DomainError
 from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
+from .input_checks import init_input_checks
 
 log = logging.getLogger("seoul_platform")
 
@@ -107,6 +108,8 @@ def _init_extensions(app: Flask) -> None:
 
     init_auth(app, login_manager)
 
+    # Malformed text is refused before the CSRF check, the access policies and any parsing.
+    init_input_checks(app)
     security.init_security(app)
     access.init_access(app)
 

@@ -17,6 +17,13 @@ class DomainError(Exception):
         self.errors = errors or {}
 
 
+class BadRequest(DomainError):
+    """Malformed input: not decodable, not parseable, or nested beyond reason."""
+
+    status = 400
+    title = _l("Malformed request")
+
+
 class NotFound(DomainError):
     status = 404
     title = _l("Not found")

@@ -106,3 +106,22 @@ def bearer(client, user, password: str = PASSWORD) -> dict[str, str]:
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
     assert response.status_code == 201, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+# ---- the API's declared operations --------------------------------------------------------
+
+
+def api_operations() -> list:
+    """Every operation declared with ``operation(...)``, for parametrising tests at collection
+    time (before an app is created): imports each feature's api module, which declares them."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    from seoul_platform import api
+
+    root = Path(api.__file__).parent
+    for module in pkgutil.iter_modules([str(root)]):
+        if module.ispkg and (root / module.name / "api.py").exists():
+            importlib.import_module(f"seoul_platform.{module.name}.api")
+    return list(api.OPERATIONS)

@@ -155,9 +155,9 @@ def test_outbox_messages_are_marked_with_their_own_language(official_client, app
     queue_email("b@example.org", "비밀번호 재설정", "이 링크를 여십시오: https://x.example")
     _db.session.commit()
     page = _korean(official_client).get("/outbox").get_data(as_text=True)
-    assert '<h2 lang="en">Reset your password</h2>' in page
+    assert '<summary lang="en">Reset your password</summary>' in page
     assert '<pre class="mail" lang="en">Open this link.</pre>' in page
-    assert '<h2 lang="ko">비밀번호 재설정</h2>' in page
+    assert '<summary lang="ko">비밀번호 재설정</summary>' in page
 
 
 # ---- 5. the directory says what the results are ------------------------------------------

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import g, request
-from flask_babel import gettext as _
 
 from ..access import AUTHENTICATED, MEMBER, OFFICIAL, PUBLIC, current_actor
 from ..api import PageQuery, operation, paginated
-from ..errors import NotFound, Unauthenticated
+from ..errors import Unauthenticated
 from . import invitations as invitation_service
 from . import onboarding, services
 from .models import Invitation, JoinRequest, OrgRole, User
@@ -142,12 +141,8 @@ def create_invitation(body: InvitationIn):
     response=InvitationPage,
 )
 def list_invitations(query: PageQuery):
-    rows, total = invitation_service.list_invitations(
-        current_actor(), page=query.page, per_page=query.per_page
-    )
-    if not rows and query.page > 1:
-        raise NotFound(_("There is no such page."))
-    return paginated([_invitation_out(r) for r in rows], total, query, InvitationPage)
+    page = invitation_service.list_invitations(current_actor(), query)
+    return paginated(page, InvitationPage, _invitation_out)
 
 
 @operation(

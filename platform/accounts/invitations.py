@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record_event
@@ -22,6 +22,7 @@ from ..errors import Conflict, NotFound, PermissionDenied
 from ..lifecycle import SYSTEM, transition
 from ..mail.services import queue_email
 from ..members.models import Organization, OrgStatus
+from ..pagination import Page, PageQuery, paginate
 from . import lifecycle
 from .models import ERASED_EMAIL, Invitation, InvitationStatus, User
 from .permissions import (
@@ -64,22 +65,14 @@ def get_invitation(actor: User, invitation_id: int) -> Invitation:
 
 
 def list_invitations(
-    actor: User, *, page: int, per_page: int, organization_id: int | None = None
-) -> tuple[list[Invitation], int]:
+    actor: User, query: PageQuery, *, organization_id: int | None = None
+) -> Page[Invitation]:
     """The invitations ``actor`` may see, newest first, optionally of one organisation."""
-    where: list[ColumnElement[bool]] = [visible_invitations(actor)]
+    stmt = select(Invitation).where(visible_invitations(actor))
     if organization_id is not None:
-        where.append(Invitation.organization_id == organization_id)
-    total = db.session.scalar(select(func.count(Invitation.id)).where(*where)) or 0
-    rows = db.session.scalars(
-        select(Invitation)
-        .where(*where)
-        .options(selectinload(Invitation.organization))
-        .order_by(Invitation.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+        stmt = stmt.where(Invitation.organization_id == organization_id)
+    stmt = stmt.options(selectinload(Invitation.organization))
+    return paginate(stmt.order_by(Invitation.id.desc()), query)
 
 
 def revoke_invitation(actor: User, invitation_id: int, *, reason: str = "") -> Invitation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit.services import record_event
 from ..db import as_utc, db, utcnow
@@ -14,6 +14,7 @@ from ..lifecycle import N_, SYSTEM, transition
 from ..mail.services import queue_email
 from ..members.models import OrgKind, OrgStatus
 from ..notifications.services import notify
+from ..pagination import Page, PageQuery, paginate
 from . import lifecycle
 from .invitations import revoke_open_invitations, send_invitation_email
 from .models import (
@@ -283,19 +284,11 @@ def decide_join_request(
     return request
 
 
-def list_join_requests(
-    *, status: JoinRequestStatus | None, page: int, per_page: int
-) -> tuple[list[JoinRequest], int]:
+def list_join_requests(status: JoinRequestStatus | None, page: PageQuery) -> Page[JoinRequest]:
     from sqlalchemy.orm import selectinload
 
     stmt = select(JoinRequest)
     if status is not None:
         stmt = stmt.where(JoinRequest.status == status)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
-        .order_by(JoinRequest.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    stmt = stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
+    return paginate(stmt.order_by(JoinRequest.id.desc()), page)

@@ -28,6 +28,7 @@ from ..forms import choices, form_status, show_domain_error, validate_submission
 from ..i18n import country_choices
 from ..members.forms import JoinForm
 from ..members.schemas import OrganizationInput
+from ..pagination import PageQuery, list_query
 from ..security import is_safe_redirect
 from . import invitations as invitation_service
 from . import onboarding, privacy, services
@@ -291,13 +292,10 @@ def join_requests():
     status_arg = request.args.get("status", "pending")
     known = {s.value for s in JoinRequestStatus}
     status = JoinRequestStatus(status_arg) if status_arg in known else None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = onboarding.list_join_requests(status=status, page=page, per_page=20)
+    query, _ignored = list_query(PageQuery, request.args)
     return render_template(
         "accounts/join_requests.html",
-        rows=rows,
-        total=total,
-        page=page,
+        page=onboarding.list_join_requests(status, query),
         status=status_arg,
         form=DecisionForm(),
     )
@@ -366,14 +364,12 @@ invitations_limited = limiter.shared_limit(
 
 
 def _invitations_page(org=None):
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = invitation_service.list_invitations(
-        current_user, page=page, per_page=20, organization_id=org.id if org else None
+    query, _ignored = list_query(PageQuery, request.args)
+    page = invitation_service.list_invitations(
+        current_user, query, organization_id=org.id if org else None
     )
     return render_template(
         "accounts/invitations.html",
-        rows=rows,
-        total=total,
         page=page,
         org=org,
         form=DecisionForm(),

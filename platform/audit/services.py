@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..db import db
+from ..pagination import Page, PageQuery, paginate
 from .models import AuditEvent
 
 log = logging.getLogger("seoul_platform.audit")
@@ -39,15 +40,12 @@ def record_event(
 
 
 def list_events(
-    *, page: int, per_page: int, action: str | None = None, actor_id: int | None = None
-) -> tuple[list[AuditEvent], int]:
+    page: PageQuery, *, action: str | None = None, actor_id: int | None = None
+) -> Page[AuditEvent]:
+    """One page of audit events, newest first, optionally by action prefix and actor."""
     stmt = select(AuditEvent)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
     if actor_id:
         stmt = stmt.where(AuditEvent.actor_id == actor_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return list(rows), total
+    return paginate(stmt.order_by(AuditEvent.id.desc()), page)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from ..audit.services import record_event
 from ..db import after_commit, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
+from ..pagination import Page, PageQuery, paginate
 from .delivery import clean_header
 from .models import MailStatus, OutboundEmail
 from .permissions import can_retry_email
@@ -69,20 +70,12 @@ def retry_email(actor, message_id: int) -> OutboundEmail:
     return message
 
 
-def list_outbox(
-    *, page: int, per_page: int, status: MailStatus | None = None
-) -> tuple[list[OutboundEmail], int]:
-    """A page of the outbox, newest first, optionally of one status, and the matching total."""
-    condition = [OutboundEmail.status == status] if status else []
-    total = db.session.scalar(select(func.count(OutboundEmail.id)).where(*condition)) or 0
-    rows = db.session.scalars(
-        select(OutboundEmail)
-        .where(*condition)
-        .order_by(OutboundEmail.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+def list_outbox(query: PageQuery, *, status: MailStatus | None = None) -> Page[OutboundEmail]:
+    """A page of the outbox, newest first, optionally of one status."""
+    stmt = select(OutboundEmail)
+    if status is not None:
+        stmt = stmt.where(OutboundEmail.status == status)
+    return paginate(stmt.order_by(OutboundEmail.id.desc()), query)
 
 
 def count_by_status() -> dict[MailStatus, int]:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..access import OFFICIAL, current_actor, policy
 from ..db import unit_of_work
 from ..jobs import queue_summary
+from ..pagination import PageQuery, list_query
 from .models import MailStatus
 from .services import count_by_status, list_outbox, retry_email
 
@@ -30,19 +31,10 @@ def _status_arg(value: str | None) -> MailStatus | None:
 @policy(OFFICIAL)
 def outbox():
     status = _status_arg(request.args.get("status"))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    messages, total = list_outbox(page=page, per_page=PER_PAGE, status=status)
-    last_page = max(1, -(-total // PER_PAGE))
-    if page > last_page:  # past the end: the last page, with a notice
-        flash(_("There are fewer pages; this is the last one."), "info")
-        page = last_page
-        messages, total = list_outbox(page=page, per_page=PER_PAGE, status=status)
+    query, _ignored = list_query(PageQuery, request.args, per_page=PER_PAGE)
     return render_template(
         "mail/outbox.html",
-        messages=messages,
-        total=total,
-        page=page,
-        last_page=last_page,
+        page=list_outbox(query, status=status),
         status=status,
         statuses=list(MailStatus),
         counts=count_by_status(),

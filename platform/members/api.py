@@ -69,8 +69,8 @@ def _detail(org: Organization) -> OrganizationDetailOut:
     response=OrganizationPage,
 )
 def list_organizations(query: DirectoryQuery):
-    orgs, total = services.search_directory(current_actor(), query)
-    return paginated([organization_out(o) for o in orgs], total, query, OrganizationPage)
+    page = services.search_directory(current_actor(), query)
+    return paginated(page, OrganizationPage, organization_out)
 
 
 @operation(

@@ -17,8 +17,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..api import PageQuery, UtcDateTime
+from ..api import PageOut, UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
+from ..pagination import PageQuery
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -227,8 +228,5 @@ class OrganizationDetailOut(OrganizationOut):
     people: list[PersonOut]
 
 
-class OrganizationPage(BaseModel):
+class OrganizationPage(PageOut):
     items: list[OrganizationOut]
-    total: int
-    page: int
-    per_page: int

@@ -13,6 +13,7 @@ from ..accounts.models import User, UserStatus
 from ..audit.services import record_event
 from ..db import db
 from ..errors import Conflict, NotFound, PermissionDenied
+from ..pagination import Page, paginate
 from .models import (
     Award,
     Organization,
@@ -259,22 +260,15 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
     return stmt
 
 
-def search_directory(actor: User | None, query: DirectoryQuery) -> tuple[list[Organization], int]:
-    """One page of organisations matching the query, tags and awards eagerly loaded (three
-    queries per page whatever its size), plus the total count."""
-    stmt = _directory_filter(actor, query)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.scalars(
-        stmt.options(
-            selectinload(Organization.sectors),
-            selectinload(Organization.technologies),
-            selectinload(Organization.awards),
-        )
-        .order_by(Organization.name_key, Organization.id)
-        .offset((query.page - 1) * query.per_page)
-        .limit(query.per_page)
-    ).all()
-    return list(rows), total
+def search_directory(actor: User | None, query: DirectoryQuery) -> Page[Organization]:
+    """One page of organisations matching the query, with the total count; tags and awards
+    eagerly loaded (a count, the page and three loads whatever its size)."""
+    stmt = _directory_filter(actor, query).options(
+        selectinload(Organization.sectors),
+        selectinload(Organization.technologies),
+        selectinload(Organization.awards),
+    )
+    return paginate(stmt.order_by(Organization.name_key, Organization.id), query)
 
 
 def list_people(org: Organization, *, include_disabled: bool = False) -> list[User]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from pydantic import ValidationError as PydanticError
 
 from ..access import MEMBER, OFFICIAL, policy
 from ..accounts import onboarding
@@ -15,6 +14,7 @@ from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..i18n import country_choices
+from ..pagination import list_query
 from . import services
 from .forms import AwardForm, InviteForm, OrganizationForm
 from .labels import LANGUAGE_OPTIONS
@@ -27,28 +27,17 @@ bp = Blueprint("members", __name__, template_folder="templates")
 @bp.get("/directory")
 @policy(MEMBER)
 def directory():
-    args = {k: v for k, v in request.args.items() if v != ""}
-    form_errors: dict[str, list[str]] = {}
-    try:
-        query = DirectoryQuery.model_validate(args)
-    except PydanticError as exc:  # show the filters that were wrong, ignore them, go on
-        for item in exc.errors(include_url=False, include_input=False):
-            form_errors.setdefault(str(item["loc"][0]), []).append(_("Not a valid choice."))
-        query = DirectoryQuery.model_validate(
-            {k: v for k, v in args.items() if k not in form_errors}
-        )
-    orgs, total = services.search_directory(current_user, query)
-    last_page = max(1, -(-total // query.per_page))
+    # Filters that were wrong are shown, ignored, and the search goes on.
+    query, filter_errors = list_query(DirectoryQuery, request.args)
+    args = {k: v for k, v in request.args.items() if v != "" and k not in filter_errors}
     return render_template(
         "members/directory.html",
-        orgs=orgs,
-        total=total,
+        page=services.search_directory(current_user, query),
         query=query,
-        last_page=last_page,
         countries=country_choices(),
-        filter_errors=form_errors,
+        filter_errors=filter_errors,
         args=args,
-    ), (200 if not form_errors else 422)
+    ), (200 if not filter_errors else 422)
 
 
 @bp.get("/organizations/<int:org_id>")

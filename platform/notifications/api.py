@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from ..access import AUTHENTICATED, current_actor
 from ..api import operation, paginated
-from ..errors import NotFound
 from . import services
 from .schemas import NotificationOut, NotificationPage, NotificationQuery, ReadAllOut
 
@@ -23,16 +20,10 @@ from .schemas import NotificationOut, NotificationPage, NotificationQuery, ReadA
 def list_notifications(query: NotificationQuery):
     """Newest first. With `since`, only ids greater than it, oldest first: a client that was
     offline passes the last id it saw and pages forward. A page past the end is a 404."""
-    rows, total = services.list_notifications(
-        current_actor(),
-        unread_only=bool(query.unread),
-        since=query.since,
-        page=query.page,
-        per_page=query.per_page,
+    page = services.list_notifications(
+        current_actor(), query, unread_only=bool(query.unread), since=query.since
     )
-    if query.page > 1 and (query.page - 1) * query.per_page >= total:
-        raise NotFound(_("There is no such page."))
-    return paginated([services.payload(n) for n in rows], total, query, NotificationPage)
+    return paginated(page, NotificationPage, services.payload)
 
 
 @operation(

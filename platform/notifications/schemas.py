@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..api import MAX_ID, PageQuery, UtcDateTime
+from ..api import MAX_ID, PageOut, PageQuery, UtcDateTime
 
 
 class NotificationQuery(PageQuery):
@@ -34,11 +34,8 @@ class NotificationOut(BaseModel):
     read_at: UtcDateTime | None = None
 
 
-class NotificationPage(BaseModel):
+class NotificationPage(PageOut):
     items: list[NotificationOut]
-    total: int
-    page: int
-    per_page: int
 
 
 class ReadAllOut(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..db import after_commit, as_utc, db, utcnow
 from ..errors import NotFound
+from ..pagination import Page, PageQuery, paginate
 from .kinds import message_for
 from .models import Notification
 
@@ -142,31 +143,18 @@ def count_unread(user_id: int) -> int:
 
 
 def list_notifications(
-    reader: User,
-    *,
-    unread_only: bool = False,
-    since: int | None = None,
-    page: int = 1,
-    per_page: int = 20,
-) -> tuple[list[Notification], int]:
-    """The reader's notifications and their total. Newest first; with ``since`` only ids
-    greater than it, oldest first, so that a client catching up pages forward through a list
-    that new notifications extend at the end rather than shift."""
-    where = [Notification.user_id == reader.id]
+    reader: User, query: PageQuery, *, unread_only: bool = False, since: int | None = None
+) -> Page[Notification]:
+    """A page of the reader's notifications. Newest first; with ``since`` only ids greater
+    than it, oldest first, so that a client catching up pages forward through a list that new
+    notifications extend at the end rather than shift."""
+    stmt = select(Notification).where(Notification.user_id == reader.id)
     if unread_only:
-        where.append(Notification.read_at.is_(None))
+        stmt = stmt.where(Notification.read_at.is_(None))
     if since is not None:
-        where.append(Notification.id > since)
-    total = db.session.scalar(select(func.count(Notification.id)).where(*where)) or 0
+        stmt = stmt.where(Notification.id > since)
     order = Notification.id.asc() if since is not None else Notification.id.desc()
-    rows = db.session.scalars(
-        select(Notification)
-        .where(*where)
-        .order_by(order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    return paginate(stmt.order_by(order), query)
 
 
 def get_notification(reader: User, notification_id: int) -> Notification:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import AUTHENTICATED, policy
 from ..db import as_utc, db, unit_of_work
+from ..pagination import MAX_PAGE, PageQuery, list_query
 from ..security import is_safe_redirect
 from . import services
 
@@ -35,16 +36,13 @@ def _unread_count():
     return {"unread_notification_count": unread_notification_count}
 
 
-def _page_args() -> tuple[int, bool]:
-    page = request.values.get("page", 1, type=int) or 1
-    unread = request.values.get("unread") == "1"
-    return max(1, min(page, 100_000)), unread
-
-
 def _back():
-    page, unread = _page_args()
-    args = {"page": page} if page > 1 else {}
-    if unread:
+    """Back to the list as it was: the same page and filter."""
+    args: dict[str, str] = {}
+    page = request.form.get("page", type=int)
+    if page and 1 < page <= MAX_PAGE:
+        args["page"] = str(page)
+    if request.values.get("unread") == "1":
         args["unread"] = "1"
     return redirect(url_for("notifications.index", **args))
 
@@ -52,24 +50,13 @@ def _back():
 @bp.get("/notifications")
 @policy(AUTHENTICATED)
 def index():
-    page, unread = _page_args()
-    rows, total = services.list_notifications(
-        current_user, unread_only=unread, page=page, per_page=PER_PAGE
-    )
-    last_page = max(1, -(-total // PER_PAGE))
-    past_end = page > last_page
-    if past_end:  # show the last page, and say so
-        page = last_page
-        rows, total = services.list_notifications(
-            current_user, unread_only=unread, page=page, per_page=PER_PAGE
-        )
+    unread = request.args.get("unread") == "1"
+    query, _ignored = list_query(PageQuery, request.args, per_page=PER_PAGE)
+    page = services.list_notifications(current_user, query, unread_only=unread)
     return render_template(
         "notifications/index.html",
-        rows=[(n, services.render_message(n), as_utc(n.created_at)) for n in rows],
-        total=total,
         page=page,
-        last_page=last_page,
-        past_end=past_end,
+        rows=[(n, services.render_message(n), as_utc(n.created_at)) for n in page.items],
         unread=unread,
         args={"unread": "1"} if unread else {},
     )

@@ -193,4 +193,4 @@ def test_past_the_last_page_shows_the_last_page_with_a_notice(db, official_clien
     response = official_client.get("/outbox?page=99")
     page = response.get_data(True)
     assert response.status_code == 200
-    assert "There are fewer pages; this is the last one." in page and "Only one" in page
+    assert "Page 99 does not exist; showing the last page, 1." in page and "Only one" in page
