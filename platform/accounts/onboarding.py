@@ -18,9 +18,11 @@ from .services import (
     check_password_policy,
     create_user,
     email_taken,
+    is_registrable_email,
     list_officials,
     normalize_email,
     revoke_sessions,
+    unregistrable_email,
 )
 from .tokens import digest, new_secret
 
@@ -46,6 +48,8 @@ def create_invitation(
         raise Conflict(_("This organisation is not active."))
     if not can_invite_member(actor, org, org_role):
         raise PermissionDenied(_("You may not invite people to this organisation."))
+    if not is_registrable_email(email):
+        raise unregistrable_email()
     if email_taken(email):
         raise Conflict(
             _("An account with this e-mail address already exists."),

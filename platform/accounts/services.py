@@ -40,8 +40,33 @@ __all__ = [
 ]
 
 
+# Deleted accounts keep "deleted:<id>" as their address (privacy.anonymised_email).
+DELETED_EMAIL_PREFIX = "deleted:"
+# Addresses the platform itself used for deleted accounts before; never registrable.
+_RESERVED_DOMAINS = ("invalid.example",)
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def is_registrable_email(email: str) -> bool:
+    """Whether a new account or invitation may use ``email`` (already normalised): exactly
+    one ``@`` with text on both sides, no spaces or controls, and not a reserved value
+    (deleted accounts' markers, the ``.invalid`` top-level domain of RFC 2606)."""
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain or "@" in local:
+        return False
+    if any(c.isspace() or not c.isprintable() for c in email):
+        return False
+    if email.startswith(DELETED_EMAIL_PREFIX):
+        return False
+    return not (domain.endswith(".invalid") or domain == "invalid" or domain in _RESERVED_DOMAINS)
+
+
+def unregistrable_email() -> ValidationError:
+    message = _("This e-mail address cannot be used.")
+    return ValidationError(message, {"email": [message]})
 
 
 def check_password_policy(password: str, *, email: str, name: str, field: str = "password") -> None:
@@ -79,6 +104,8 @@ def create_user(
     """Create a person. Raises Conflict if the e-mail is taken, ValidationError for a weak
     password. Flushes (so the unique e-mail constraint is checked now)."""
     email = normalize_email(email)
+    if not is_registrable_email(email):
+        raise unregistrable_email()
     if email_taken(email):
         raise Conflict(
             _("An account with this e-mail address already exists."),
