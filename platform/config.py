@@ -59,7 +59,12 @@ class Config:
     )
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 10 minutes")
+    # Per account AND client IP (failures only): see accounts/limits.py for why not per account.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 10 minutes")
+    # Per account from anywhere (failures only): a slow ceiling for distributed guessing.
+    LOGIN_LIMIT_PER_ACCOUNT_CEILING = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_CEILING", "100 per day"
+    )
 
     TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")

@@ -8,6 +8,7 @@ from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, current_actor
 from ..api import operation
 from ..errors import Unauthenticated
 from . import onboarding, services
+from .limits import mark_signed_in, rate_limited
 from .models import JoinRequest, OrgRole, User
 from .schemas import (
     AcceptInvitationIn,
@@ -22,7 +23,6 @@ from .schemas import (
     TokenOut,
     TokenRequest,
 )
-from .views import rate_limited
 
 
 def _ip() -> str:
@@ -46,6 +46,7 @@ def create_token(body: TokenRequest):
         raw, token = services.create_api_token(body.email, body.password, ip=_ip())
     except services.InvalidCredentials as err:
         raise Unauthenticated(err.detail) from err  # login.failure is recorded after rollback
+    mark_signed_in()
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 

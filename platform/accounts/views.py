@@ -21,7 +21,6 @@ from flask_login import current_user, login_user, logout_user
 from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
 from ..db import after_commit, unit_of_work
 from ..errors import Conflict, DomainError, NotFound
-from ..extensions import limiter
 from ..forms import choices, form_status, show_domain_error, validate_into
 from ..i18n import country_choices
 from ..members.forms import JoinForm
@@ -38,6 +37,7 @@ from .forms import (
     NewPasswordForm,
     ProfileForm,
 )
+from .limits import clear_account_limits, mark_signed_in, rate_limited
 from .models import JoinRequestStatus, User, UserStatus
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -45,28 +45,6 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 def _ip() -> str:
     return request.remote_addr or ""
-
-
-def _account_key() -> str:
-    """Rate-limit key for credential endpoints: the e-mail address tried, not the client."""
-    email = request.form.get("email") or (request.get_json(silent=True) or {}).get("email") or ""
-    return "account:" + str(email).strip().lower()[:254]
-
-
-def rate_limited(view):
-    for limit in reversed(_LIMITS):
-        view = limit(view)
-    return view
-
-
-_LIMITS = [
-    limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"]),
-    limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-        key_func=_account_key,
-        methods=["POST"],
-    ),
-]
 
 
 def sign_in(user: User, *, remember: bool = False) -> None:
@@ -88,6 +66,7 @@ def login():
             with unit_of_work():
                 user = services.authenticate(form.email.data, form.password.data, ip=_ip())
                 sign_in(user, remember=form.remember.data)
+                mark_signed_in()
         except DomainError as err:  # login.failure is recorded after the rollback
             form.form_errors.append(err.detail)
         else:
@@ -144,10 +123,11 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.reset_password(token, form.password.data, ip=_ip())
+                email = services.reset_password(token, form.password.data, ip=_ip()).email
         except DomainError as err:
             show_domain_error(form, err)
         else:
+            clear_account_limits(email)  # the owner proved control: old failures are forgiven
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), form_status(form)
