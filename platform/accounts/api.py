@@ -10,11 +10,13 @@ from ..errors import Unauthenticated
 from . import onboarding, services
 from .limits import mark_signed_in, rate_limited
 from .models import JoinRequest, OrgRole, User
+from .onboarding import join_received_message
 from .schemas import (
     AcceptInvitationIn,
     DecisionIn,
     InvitationIn,
     InvitationOut,
+    JoinReceiptOut,
     JoinRequestIn,
     JoinRequestOut,
     MeOrganization,
@@ -167,13 +169,14 @@ def _join_out(row: JoinRequest) -> JoinRequestOut:
     tag="members",
     access=PUBLIC,
     body=JoinRequestIn,
-    response=JoinRequestOut,
-    status=201,
-    errors=(409,),
+    response=JoinReceiptOut,
+    status=202,
 )
 @rate_limited
 def create_join_request(body: JoinRequestIn):
-    row = onboarding.apply_to_join(
+    # The same 202 whether or not the address already has an account or the name is used:
+    # the existing holder is told by e-mail instead (see onboarding.apply_to_join).
+    onboarding.apply_to_join(
         body.organization.model_dump(),
         name=body.name,
         email=body.email,
@@ -181,7 +184,7 @@ def create_join_request(body: JoinRequestIn):
         motivation=body.motivation,
         ip=_ip(),
     )
-    return _join_out(row)
+    return JoinReceiptOut(detail=join_received_message())
 
 
 @operation(

@@ -6,21 +6,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
+from ..forms import LineEmailField, LineField, not_spoofed
 from .passwords import MAX_LENGTH
 
 PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong password.")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
+    email = LineEmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "username"},
@@ -34,7 +33,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
+    email = LineEmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
@@ -56,9 +55,9 @@ class NewPasswordForm(FlaskForm):
 
 
 class AcceptInvitationForm(NewPasswordForm):
-    name = StringField(
+    name = LineField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=120), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
 
@@ -72,10 +71,12 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+    name = LineField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120), not_spoofed],
+        render_kw={"autocomplete": "name"},
     )
-    job_title = StringField(
+    job_title = LineField(
         _l("Job title"),
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "organization-title"},

@@ -171,7 +171,7 @@ def join():
         if data is not None:
             try:
                 with unit_of_work():
-                    request_row = onboarding.apply_to_join(
+                    onboarding.apply_to_join(
                         data.model_dump(),
                         name=form.person_name.data,
                         email=form.email.data,
@@ -179,12 +179,21 @@ def join():
                         motivation=form.motivation.data,
                         ip=_ip(),
                     )
-                    sign_in(request_row.applicant)
             except DomainError as err:
                 show_domain_error(form, err)
             else:
-                return redirect(url_for("accounts.pending"))
+                # Same page whether or not an account was created (no sign-in: that would
+                # tell the two apart); a new applicant signs in to follow the request.
+                return redirect(url_for("accounts.join_received"))
     return render_template("accounts/join.html", form=form), form_status(form)
+
+
+@bp.get("/join/received")
+@policy(PUBLIC)
+def join_received():
+    return render_template(
+        "accounts/join_received.html", message=onboarding.join_received_message()
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -193,15 +202,19 @@ def account():
     form = ProfileForm(obj=current_user)
     form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if form.validate_on_submit():
-        with unit_of_work():
-            services.update_profile(
-                current_user,
-                name=form.name.data,
-                job_title=form.job_title.data,
-                locale=form.locale.data,
-            )
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.account"))
+        try:
+            with unit_of_work():
+                services.update_profile(
+                    current_user,
+                    name=form.name.data,
+                    job_title=form.job_title.data or "",
+                    locale=form.locale.data,
+                )
+        except DomainError as err:
+            show_domain_error(form, err)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), form_status(form)
 
 
@@ -268,9 +281,12 @@ def join_requests():
     status = JoinRequestStatus(status_arg) if status_arg in known else None
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = onboarding.list_join_requests(status=status, page=page, per_page=20)
+    from ..members.services import possible_duplicates
+
     return render_template(
         "accounts/join_requests.html",
         rows=rows,
+        duplicates=possible_duplicates([r.organization for r in rows]),
         total=total,
         page=page,
         status=status_arg,
