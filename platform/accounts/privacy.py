@@ -118,6 +118,7 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
         update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip="", detail={})
     )
     user.email = anonymised_email(user.id)
+    user.email_key = ""  # the look-alike digest is derived from the address: gone too
     user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere
     user.job_title = ""
     user.password_hash = None

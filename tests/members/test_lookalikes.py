@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - look-alike letters are the subject of these tests
+# ruff: noqa: RUF001, RUF003 - look-alike letters are the subject of these tests
 """Look-alike names and addresses are duplicates; real names in any script are accepted."""
 
 from __future__ import annotations

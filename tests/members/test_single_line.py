@@ -178,7 +178,12 @@ def test_multi_line_fields_keep_line_breaks_but_lose_controls(app, official, db)
 
 def test_single_line_values_are_normalised(app, official, db):
     headers = bearer(app.test_client(), official)
-    body = {"kind": "city", "name": " Ｗide\u200b  Town\u00a0 ", "country": "KR", "region": "asia"}
+    body = {
+        "kind": "city",
+        "name": " \uff37ide\u200b  Town\u00a0 ",
+        "country": "KR",
+        "region": "asia",
+    }
     response = app.test_client().post("/api/v1/organizations", json=body, headers=headers)
     assert response.status_code == 201
     assert response.get_json()["name"] == "Wide Town"
