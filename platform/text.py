@@ -13,9 +13,11 @@ import hashlib
 import re
 import unicodedata
 
-# Line and paragraph separators, and every control character (C0, DEL, C1 incl. NEL).
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_MULTILINE_DROP = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Multi-line text keeps \n and \t; every other control (C0, DEL, C1 but NEL) is dropped.
+# Bidi embeddings, overrides and isolates go too: they can reorder what a reader sees.
+_MULTILINE_DROP = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 # Invisible characters that are not category Cf but render as nothing.
 _INVISIBLE_EXTRA = {
@@ -55,7 +57,8 @@ def clean_line(value: str) -> str:
 
 
 def clean_multiline(value: str) -> str:
-    """A multi-line value: line breaks become ``\\n``, other controls are dropped."""
+    """A multi-line value: line breaks become ``\\n``; other controls and bidi overrides
+    are dropped."""
     value = value.replace("\r\n", "\n")
     for brk in "\r\x85\u2028\u2029":
         value = value.replace(brk, "\n")

@@ -67,7 +67,6 @@ def not_spoofed(value: str) -> str:
     return value
 
 
-Line = Annotated[str, BeforeValidator(single_line)]
 Text = Annotated[str, BeforeValidator(clean_text)]
 Name = Annotated[
     str,

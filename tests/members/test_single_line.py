@@ -168,7 +168,7 @@ def test_multi_line_fields_keep_line_breaks_but_lose_controls(app, official, db)
         "name": "Multi Line City",
         "country": "KR",
         "region": "asia",
-        "description": "First line\r\nsecond\x00 line\u2028third\x1b[31m",
+        "description": "First line\r\nsecond\x00 line\u2028third\x1b[31m\u202e",
     }
     response = app.test_client().post("/api/v1/organizations", json=body, headers=headers)
     assert response.status_code == 201
