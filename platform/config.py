@@ -64,7 +64,10 @@ class Config:
     RATELIMIT_STORAGE_URI: str | None = None  # None: REDIS_URL, else memory
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = "30 per 10 minutes"
+    # Per account AND client IP (failures only): see accounts/limits.py for why not per account.
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
+    # Per account from anywhere (failures only): a slow ceiling for distributed guessing.
+    LOGIN_LIMIT_PER_ACCOUNT_CEILING = "100 per day"
 
     TRUSTED_HOSTS: list[str] | None = None
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
@@ -161,6 +164,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "LOGIN_LIMIT_PER_IP": ("LOGIN_LIMIT_PER_IP", str),
     "LOGIN_LIMIT_PER_ACCOUNT": ("LOGIN_LIMIT_PER_ACCOUNT", str),
+    "LOGIN_LIMIT_PER_ACCOUNT_CEILING": ("LOGIN_LIMIT_PER_ACCOUNT_CEILING", str),
     "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _bool),
     "SESSION_IDLE_TIMEOUT": ("SESSION_IDLE_TIMEOUT", parse_duration),

@@ -165,6 +165,9 @@ def _ensure_pending_application(tally: _Tally) -> None:
         password=DEMO_PASSWORD,
         motivation=PENDING_MOTIVATION,
     )
+    if request is None:  # a look-alike of the address exists: nothing was created
+        tally.existing += 1
+        return
     # The onboarding service serves real applicants and has no demo flag: set it afterwards,
     # so that remove_demo and the production guard see these rows.
     request.organization.is_demo = True

@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
-from wtforms import SelectChoice, SelectMultipleField, widgets
+from wtforms import EmailField, SelectChoice, SelectMultipleField, StringField, URLField, widgets
+from wtforms.validators import StopValidation
 
 from .errors import DomainError
+from .text import clean_email, clean_line, has_control, looks_spoofed
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,6 +28,51 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class _OneLine:
+    """A WTForms field holding one line of text, cleaned as members.schemas.single_line does:
+    NFKC, invisible characters removed, whitespace collapsed; a line break or control
+    character is refused with a field error (a browser's one-line input cannot send one)."""
+
+    _clean = staticmethod(clean_line)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self._refused = isinstance(self.data, str) and has_control(self.data)
+        if isinstance(self.data, str) and not self._refused:
+            self.data = self._clean(self.data)
+
+    def pre_validate(self, form):
+        if getattr(self, "_refused", False):
+            raise StopValidation(
+                str(_l("Use a single line: line breaks and control characters are not allowed."))
+            )
+
+
+class LineField(_OneLine, StringField):
+    pass
+
+
+class LineURLField(_OneLine, URLField):
+    pass
+
+
+class LineEmailField(_OneLine, EmailField):
+    _clean = staticmethod(clean_email)
+
+
+def not_spoofed(form, field) -> None:
+    """WTForms validator: refuse a name that imitates Latin with Cyrillic/Greek letters."""
+    if isinstance(field.data, str) and looks_spoofed(field.data):
+        raise StopValidation(
+            str(
+                _l(
+                    "This name mixes alphabets in a way that imitates another name. "
+                    "Write it in one alphabet."
+                )
+            )
+        )
 
 
 def attach_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:

@@ -3,8 +3,9 @@ Host check and which proxies' forwarded headers are believed."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -91,15 +92,55 @@ def wrap_wsgi(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+_MAX_REDIRECT = 2048
+
+
+def _visible(c: str, *, ascii_only: bool) -> bool:
+    if ascii_only:
+        return 0x21 <= ord(c) <= 0x7E
+    return unicodedata.category(c)[0] not in "CZ"  # no controls, format characters, spaces
+
+
+def _local_path(target: str, *, ascii_only: bool = True) -> bool:
+    r"""One layer of the check: a printable-ASCII path starting with exactly one slash.
+
+    Browsers parse a redirect with the WHATWG URL parser, which silently drops ASCII tab and
+    newline anywhere, strips leading/trailing C0 controls and spaces, and reads ``\`` as
+    ``/``. So ``/\evil``, ``/<TAB>/evil`` and `` //evil`` all mean "another host". Rather than
+    imitate every rule, refuse anything outside printable ASCII (a URL we build ourselves is
+    percent-encoded, so nothing real is lost), read backslashes as slashes, and then insist
+    on one leading ``/`` followed by something that is not a slash and no scheme or host.
+    """
+    if not target or len(target) > _MAX_REDIRECT:
+        return False
+    if not all(_visible(c, ascii_only=ascii_only) for c in target):
+        return False
+    path = target.replace("\\", "/")
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
+
+
 def is_safe_redirect(target: str | None) -> bool:
-    """True when ``target`` is a relative path on this host (no scheme, no other host)."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+    """True only for a path on this host, judged the way a browser would read it.
+
+    The target is also checked after percent-decoding (repeatedly; decoded text may be any
+    visible Unicode, as in an encoded Korean query): a proxy, a framework or a second
+    redirect may decode ``/%09/evil.example`` or ``/%2F/evil.example`` into a form that
+    leaves the site, so such targets are refused too.
+    """
+    if target is None:
         return False
-    if target.startswith("//"):
-        return False
-    base = urlsplit(request.host_url)
-    joined = urlsplit(urljoin(request.host_url, target))
-    return joined.scheme in {"http", "https"} and joined.netloc == base.netloc
+    seen = target
+    for _ in range(4):
+        if not _local_path(seen, ascii_only=seen is target):
+            return False
+        decoded = unquote(seen)
+        if decoded == seen:
+            return True
+        seen = decoded
+    return False  # still changing after several rounds of decoding: not a plain path
 
 
 class SessionInterface(SecureCookieSessionInterface):

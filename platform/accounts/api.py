@@ -9,13 +9,16 @@ from ..api import PageQuery, operation, paginated
 from ..errors import Unauthenticated
 from . import invitations as invitation_service
 from . import onboarding, services
+from .limits import mark_signed_in, rate_limited
 from .models import Invitation, JoinRequest, OrgRole, User
+from .onboarding import join_received_message
 from .schemas import (
     AcceptInvitationIn,
     DecisionIn,
     InvitationIn,
     InvitationOut,
     InvitationPage,
+    JoinReceiptOut,
     JoinRequestIn,
     JoinRequestOut,
     MeOrganization,
@@ -24,7 +27,7 @@ from .schemas import (
     TokenOut,
     TokenRequest,
 )
-from .views import invitation_sent, invitations_limited, rate_limited
+from .views import invitation_sent, invitations_limited
 
 
 def _ip() -> str:
@@ -48,6 +51,7 @@ def create_token(body: TokenRequest):
         raw, token = services.create_api_token(body.email, body.password, ip=_ip())
     except services.InvalidCredentials as err:
         raise Unauthenticated(err.detail) from err  # login.failure is recorded after rollback
+    mark_signed_in()
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 
@@ -220,13 +224,14 @@ def _join_out(row: JoinRequest) -> JoinRequestOut:
     tag="members",
     access=PUBLIC,
     body=JoinRequestIn,
-    response=JoinRequestOut,
-    status=201,
-    errors=(409,),
+    response=JoinReceiptOut,
+    status=202,
 )
 @rate_limited
 def create_join_request(body: JoinRequestIn):
-    row = onboarding.apply_to_join(
+    # The same 202 whether or not the address already has an account or the name is used:
+    # the existing holder is told by e-mail instead (see onboarding.apply_to_join).
+    onboarding.apply_to_join(
         body.organization.model_dump(),
         name=body.name,
         email=body.email,
@@ -234,7 +239,7 @@ def create_join_request(body: JoinRequestIn):
         motivation=body.motivation,
         ip=_ip(),
     )
-    return _join_out(row)
+    return JoinReceiptOut(detail=join_received_message())
 
 
 @operation(

@@ -6,10 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -22,13 +20,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import LineEmailField, LineField, not_spoofed
 from .passwords import MAX_LENGTH, password_problems, verify_password
 
 PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong password.")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
+    email = LineEmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "username"},
@@ -42,7 +41,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
+    email = LineEmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
@@ -83,9 +82,9 @@ class NewPasswordForm(FlaskForm):
 
 
 class AcceptInvitationForm(NewPasswordForm):
-    name = StringField(
+    name = LineField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=120), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
 
@@ -112,10 +111,12 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+    name = LineField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120), not_spoofed],
+        render_kw={"autocomplete": "name"},
     )
-    job_title = StringField(
+    job_title = LineField(
         _l("Job title"),
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "organization-title"},

@@ -34,6 +34,9 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Digest of the address's look-alike skeleton (text.skeleton_hash): a new address that
+    # merely looks like an existing one is refused. Not unique: deleted markers share none.
+    email_key: Mapped[str] = mapped_column(String(64), index=True, default="")
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     job_title: Mapped[str] = mapped_column(String(120), default="")

@@ -30,10 +30,13 @@ from .passwords import hash_password
 from .services import (
     check_password_policy,
     create_user,
+    email_lookalike,
     email_taken,
+    is_registrable_email,
     list_officials,
     normalize_email,
     revoke_sessions,
+    unregistrable_email,
 )
 from .tokens import digest, new_secret
 
@@ -60,6 +63,8 @@ def create_invitation(
         raise Conflict(_("This organisation is not active."))
     if not can_invite_member(actor, org, org_role):
         raise PermissionDenied(_("You may not invite people to this organisation."))
+    if not is_registrable_email(email):
+        raise unregistrable_email()
     if email_taken(email):
         raise Conflict(
             _("An account with this e-mail address already exists."),
@@ -155,10 +160,25 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
 
 def apply_to_join(
     org_fields: dict, *, name: str, email: str, password: str, motivation: str, ip: str = ""
-) -> JoinRequest:
+) -> JoinRequest | None:
     """A company or institution applies: creates the organisation (pending), the applicant's
     account (pending, org admin) and the join request; tells the officials by e-mail.
-    ``org_fields`` is an OrganizationInput-shaped dict already validated by the caller."""
+    ``org_fields`` is an OrganizationInput-shaped dict already validated by the caller.
+
+    The answer must not tell an anonymous caller who is registered, so the outcome depends
+    only on the input's own validity (kind, password policy, address form: ValidationError),
+    never on the database:
+
+    * the address (or a look-alike of it) already has an account → nothing is created, the
+      holder gets an e-mail saying someone tried, and None is returned; the caller answers
+      exactly as for a new application. The password is still hashed, so timing is alike.
+    * a concurrent application with the same address wins the race → None as well.
+    * the organisation's name (or a look-alike) is already used → accepted all the same: a
+      pending application reserves no name, a declined one frees it, and officials see the
+      possible duplicate (members.services.possible_duplicates) and decide; approving it
+      while an active organisation holds the name is refused then (Conflict), to the
+      official, who may see it. Refusing here would reveal pending or declined applicants.
+    """
     from ..members.services import create_organization_record
 
     if org_fields.get("kind") not in (
@@ -171,15 +191,31 @@ def apply_to_join(
             _("Only companies and institutions can apply; cities are invited."),
             {"kind": [_("Only companies and institutions can apply; cities are invited.")]},
         )
-    org = create_organization_record(org_fields, status=OrgStatus.PENDING)
-    user = create_user(
-        email=email,
-        name=name,
-        password=password,
-        organization_id=org.id,
-        org_role=OrgRole.ADMIN,
-        status=UserStatus.PENDING,
-    )
+    email = normalize_email(email)
+    if not is_registrable_email(email):
+        raise unregistrable_email()
+    check_password_policy(password, email=email, name=name)
+    holder = email_lookalike(email)
+    if holder is not None:
+        hash_password(password)  # the same work as a real application
+        _tell_holder(holder, tried=email)
+        record_event(
+            "join_request.existing_address", ip=ip, target_type="user", target_id=holder.id
+        )
+        return None
+    try:
+        with db.session.begin_nested():
+            org = create_organization_record(org_fields, status=OrgStatus.PENDING)
+            user = create_user(
+                email=email,
+                name=name,
+                password=password,
+                organization_id=org.id,
+                org_role=OrgRole.ADMIN,
+                status=UserStatus.PENDING,
+            )
+    except Conflict:  # the same address applied at the same moment and won
+        return None
     request = JoinRequest(
         organization_id=org.id, applicant_id=user.id, motivation=motivation.strip()
     )
@@ -203,6 +239,28 @@ def apply_to_join(
         target_id=request.id,
     )
     return request
+
+
+def join_received_message() -> str:
+    return _(
+        "Thank you for applying. A Seoul official will review the request; the applicant "
+        "will receive an e-mail when it is decided, and can sign in meanwhile to follow it."
+    )
+
+
+def _tell_holder(holder: User, *, tried: str) -> None:
+    with force_locale(holder.locale):
+        queue_email(
+            holder.email,
+            _("Someone tried to apply with your e-mail address"),
+            render_template(
+                "emails/join_attempt.txt",
+                user=holder,
+                tried=tried,
+                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+            ),
+            kind="join_attempt",
+        )
 
 
 def decide_join_request(
@@ -235,6 +293,9 @@ def decide_join_request(
     org = request.organization
     applicant = request.applicant
     org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
+    from ..members.services import claim_name
+
+    claim_name(org)  # approval takes the name (Conflict if taken); a decline frees it
     if applicant is not None and applicant.status != UserStatus.DELETED:
         # The applicant's account follows the decision; this is the only way out of pending.
         try:

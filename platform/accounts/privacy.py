@@ -20,7 +20,7 @@ from . import lifecycle
 from .invitations import erase_invitation_addresses
 from .models import ApiToken, Invitation, JoinRequest, PasswordReset, User, UserSession, UserStatus
 from .passwords import verify_password
-from .services import revoke_sessions
+from .services import DELETED_EMAIL_PREFIX, revoke_sessions
 
 
 def _iso(value) -> str | None:
@@ -110,6 +110,13 @@ def export_user_data(user: User) -> dict[str, Any]:
     }
 
 
+def anonymised_email(user_id: int) -> str:
+    """The value a deleted account keeps in ``users.email``: unique per row (the id) and not
+    an e-mail address at all (no ``@``), so no form, API call or invitation can register it
+    first and make the deletion fail on the unique constraint."""
+    return f"{DELETED_EMAIL_PREFIX}{user_id}"
+
+
 def delete_account(user: User, *, password: str, ip: str = "") -> None:
     """Delete ``user``'s account at their request. Personal data is removed or anonymised;
     the row stays (as "Deleted member") so shared records — awards, decisions, history —
@@ -142,7 +149,8 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
     db.session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip="", detail={})
     )
-    user.email = f"deleted-{user.id}@invalid.example"
+    user.email = anonymised_email(user.id)
+    user.email_key = ""  # the look-alike digest is derived from the address: gone too
     user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere
     user.job_title = ""
     user.password_hash = None

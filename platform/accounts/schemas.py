@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from ..api import UtcDateTime
-from ..members.schemas import OrganizationInput, clean_text
+from ..members.schemas import Email, OrganizationInput, clean_text, not_spoofed, single_line
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 PersonName = Annotated[
-    str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=120)
+    str,
+    BeforeValidator(single_line),
+    StringConstraints(min_length=1, max_length=120),
+    AfterValidator(not_spoofed),
 ]
 
 
@@ -46,7 +56,7 @@ class MeOut(BaseModel):
 
 class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    email: EmailStr = Field(max_length=254)
+    email: Email
     organization_id: int = Field(ge=1, le=2**31 - 1)
     org_role: Literal["admin", "member"] = "member"
 
@@ -88,7 +98,7 @@ class JoinRequestIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     organization: OrganizationInput
     name: PersonName
-    email: EmailStr = Field(max_length=254)
+    email: Email
     password: Password
     motivation: Annotated[
         str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=3000)
@@ -102,6 +112,13 @@ class JoinRequestOut(BaseModel):
     reason: str
     created_at: UtcDateTime
     decided_at: UtcDateTime | None
+
+
+class JoinReceiptOut(BaseModel):
+    """The answer to every well-formed application: it says nothing about who exists."""
+
+    status: Literal["received"] = "received"
+    detail: str
 
 
 class DecisionIn(BaseModel):

@@ -6,6 +6,7 @@ Invitations and join requests are in onboarding.py; data export and deletion in 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -19,6 +20,7 @@ from ..db import after_commit, as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
 from ..notifications.services import notify
+from ..text import clean_line, looks_spoofed, skeleton_hash, strip_invisible
 from .models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
 from .tokens import digest, new_secret
@@ -41,8 +43,67 @@ __all__ = [
 ]
 
 
+# Deleted accounts keep "deleted:<id>" as their address (privacy.anonymised_email).
+DELETED_EMAIL_PREFIX = "deleted:"
+# Addresses the platform itself used for deleted accounts before; never registrable.
+_RESERVED_DOMAINS = ("invalid.example",)
+
+
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """The stored and compared form: NFKC, invisible characters removed, lower case.
+    Line breaks and controls are kept, so that `is_registrable_email` refuses them."""
+    return strip_invisible(unicodedata.normalize("NFKC", email)).strip().lower()
+
+
+def email_lookalike(email: str) -> User | None:
+    """A live or pending account whose address is ``email`` or looks like it (same
+    skeleton: full-width letters, Cyrillic look-alikes, invisible characters ...)."""
+    email = normalize_email(email)
+    return db.session.scalar(
+        select(User)
+        .where(
+            (User.email == email) | (User.email_key == skeleton_hash(email)),
+            User.status != UserStatus.DELETED,
+        )
+        .order_by((User.email == email).desc(), User.id)
+        .limit(1)
+    )
+
+
+def clean_person_text(value: str, *, field: str, spoof_check: bool = False) -> str:
+    """A person's name or job title, cleaned like every single-line field; ValidationError
+    for line breaks/controls, or for a name imitating Latin with other scripts."""
+    try:
+        value = clean_line(value)
+    except ValueError:
+        message = _("Use a single line: line breaks and control characters are not allowed.")
+        raise ValidationError(message, {field: [message]}) from None
+    if spoof_check and looks_spoofed(value):
+        message = _(
+            "This name mixes alphabets in a way that imitates another name. "
+            "Write it in one alphabet."
+        )
+        raise ValidationError(message, {field: [message]})
+    return value
+
+
+def is_registrable_email(email: str) -> bool:
+    """Whether a new account or invitation may use ``email`` (already normalised): exactly
+    one ``@`` with text on both sides, no spaces or controls, and not a reserved value
+    (deleted accounts' markers, the ``.invalid`` top-level domain of RFC 2606)."""
+    local, at, domain = email.rpartition("@")
+    if not at or not local or not domain or "@" in local:
+        return False
+    if any(c.isspace() or not c.isprintable() for c in email):
+        return False
+    if email.startswith(DELETED_EMAIL_PREFIX):
+        return False
+    return not (domain.endswith(".invalid") or domain == "invalid" or domain in _RESERVED_DOMAINS)
+
+
+def unregistrable_email() -> ValidationError:
+    message = _("This e-mail address cannot be used.")
+    return ValidationError(message, {"email": [message]})
 
 
 def check_password_policy(password: str, *, email: str, name: str, field: str = "password") -> None:
@@ -59,9 +120,10 @@ def get_user(user_id: int) -> User:
 
 
 def email_taken(email: str) -> bool:
-    return (
-        db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
-    )
+    """Whether ``email`` or an address that looks like it already has an account."""
+    email = normalize_email(email)
+    exact = db.session.scalar(select(User.id).where(User.email == email))
+    return exact is not None or email_lookalike(email) is not None
 
 
 def create_user(
@@ -80,6 +142,8 @@ def create_user(
     """Create a person. Raises Conflict if the e-mail is taken, ValidationError for a weak
     password. Flushes (so the unique e-mail constraint is checked now)."""
     email = normalize_email(email)
+    if not is_registrable_email(email):
+        raise unregistrable_email()
     if email_taken(email):
         raise Conflict(
             _("An account with this e-mail address already exists."),
@@ -87,9 +151,12 @@ def create_user(
         )
     if password is not None:
         check_password_policy(password, email=email, name=name)
+    name = clean_person_text(name, field="name", spoof_check=True)
+    job_title = clean_person_text(job_title, field="job_title")
     user = User(
         email=email,
-        name=name.strip(),
+        email_key=skeleton_hash(email),
+        name=name,
         password_hash=hash_password(password) if password else None,
         organization_id=organization_id,
         org_role=org_role,
@@ -355,8 +422,9 @@ def revoke_api_token(raw: str) -> None:
 
 
 def update_profile(user: User, *, name: str, job_title: str, locale: str) -> None:
-    user.name = name.strip()
-    user.job_title = job_title.strip()
+    """Change one's name, job title and language; ValidationError for unclean text."""
+    user.name = clean_person_text(name, field="name", spoof_check=True)
+    user.job_title = clean_person_text(job_title, field="job_title")
     user.locale = locale
 
 

@@ -42,6 +42,7 @@ from .forms import (
     NewPasswordForm,
     ProfileForm,
 )
+from .limits import clear_account_limits, mark_signed_in, rate_limited
 from .models import ERASED_EMAIL, JoinRequestStatus, User, UserStatus
 from .permissions import can_manage_invitations_of, can_resend_invitation, can_revoke_invitation
 
@@ -50,28 +51,6 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 def _ip() -> str:
     return request.remote_addr or ""
-
-
-def _account_key() -> str:
-    """Rate-limit key for credential endpoints: the e-mail address tried, not the client."""
-    email = request.form.get("email") or (request.get_json(silent=True) or {}).get("email") or ""
-    return "account:" + str(email).strip().lower()[:254]
-
-
-def rate_limited(view):
-    for limit in reversed(_LIMITS):
-        view = limit(view)
-    return view
-
-
-_LIMITS = [
-    limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"]),
-    limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-        key_func=_account_key,
-        methods=["POST"],
-    ),
-]
 
 
 def sign_in(user: User, *, remember: bool = False) -> None:
@@ -93,6 +72,7 @@ def login():
             with unit_of_work():
                 user = services.authenticate(form.email.data, form.password.data, ip=_ip())
                 sign_in(user, remember=form.remember.data)
+                mark_signed_in()
         except DomainError as err:  # login.failure is recorded after the rollback
             form.form_errors.append(err.detail)
         else:
@@ -151,10 +131,11 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.reset_password(token, form.password.data, ip=_ip())
+                email = services.reset_password(token, form.password.data, ip=_ip()).email
         except DomainError as err:
             show_domain_error(form, err)
         else:
+            clear_account_limits(email)  # the owner proved control: old failures are forgiven
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), form_status(form)
@@ -197,7 +178,7 @@ def join():
     if data is not None:
         try:
             with unit_of_work():
-                request_row = onboarding.apply_to_join(
+                onboarding.apply_to_join(
                     data.model_dump(),
                     name=form.person_name.data,
                     email=form.email.data,
@@ -205,12 +186,21 @@ def join():
                     motivation=form.motivation.data,
                     ip=_ip(),
                 )
-                sign_in(request_row.applicant)
         except DomainError as err:
             show_domain_error(form, err)
         else:
-            return redirect(url_for("accounts.pending"))
+            # Same page whether or not an account was created (no sign-in: that would
+            # tell the two apart); a new applicant signs in to follow the request.
+            return redirect(url_for("accounts.join_received"))
     return render_template("accounts/join.html", form=form), form_status(form)
+
+
+@bp.get("/join/received")
+@policy(PUBLIC)
+def join_received():
+    return render_template(
+        "accounts/join_received.html", message=onboarding.join_received_message()
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -219,15 +209,19 @@ def account():
     form = ProfileForm(obj=current_user)
     form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if form.validate_on_submit():
-        with unit_of_work():
-            services.update_profile(
-                current_user,
-                name=form.name.data,
-                job_title=form.job_title.data,
-                locale=form.locale.data,
-            )
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.account"))
+        try:
+            with unit_of_work():
+                services.update_profile(
+                    current_user,
+                    name=form.name.data,
+                    job_title=form.job_title.data or "",
+                    locale=form.locale.data,
+                )
+        except DomainError as err:
+            show_domain_error(form, err)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form), form_status(form)
 
 
@@ -293,9 +287,13 @@ def join_requests():
     known = {s.value for s in JoinRequestStatus}
     status = JoinRequestStatus(status_arg) if status_arg in known else None
     query, _ignored = list_query(PageQuery, request.args)
+    page = onboarding.list_join_requests(status, query)
+    from ..members.services import possible_duplicates
+
     return render_template(
         "accounts/join_requests.html",
-        page=onboarding.list_join_requests(status, query),
+        page=page,
+        duplicates=possible_duplicates([r.organization for r in page.items]),
         status=status_arg,
         form=DecisionForm(),
     )

@@ -5,19 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    EmailField,
     IntegerField,
     PasswordField,
     SelectField,
-    StringField,
     TextAreaField,
-    URLField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from ..accounts.forms import PASSWORD_HELP, check_password_field
 from ..accounts.passwords import MAX_LENGTH
-from ..forms import MultiCheckboxField, choices
+from ..forms import (
+    LineEmailField,
+    LineField,
+    LineURLField,
+    MultiCheckboxField,
+    choices,
+    not_spoofed,
+)
 from .labels import (
     AWARD_CATEGORY_LABELS,
     KIND_LABELS,
@@ -35,18 +39,18 @@ def _choices(labels: dict) -> list:
 
 class OrganizationForm(FlaskForm):
     kind = SelectField(_l("Kind of organisation"), choices=_choices(KIND_LABELS))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=160)])
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(min=2, max=160)])
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
-    website = URLField(
+    website = LineURLField(
         _l("Website"),
         validators=[Optional(), Length(max=300)],
         description=_l("A full address starting with https://"),
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     sectors = MultiCheckboxField(_l("Sectors"), choices=_choices(SECTOR_LABELS))
-    technologies = StringField(
+    technologies = LineField(
         _l("Technologies and capabilities"),
         validators=[Optional(), Length(max=2000)],
         description=_l("Separate them with commas, for example: digital twin, open data"),
@@ -116,12 +120,12 @@ class JoinForm(OrganizationForm):
             [("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])]
         ),
     )
-    person_name = StringField(
+    person_name = LineField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=120), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField(
+    email = LineEmailField(
         _l("Your e-mail address"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
@@ -149,18 +153,20 @@ class JoinForm(OrganizationForm):
 class AwardForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
     category = SelectField(_l("Category"), choices=_choices(AWARD_CATEGORY_LABELS))
-    project_title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
-    laureate_name = StringField(
+    project_title = LineField(_l("Project title"), validators=[Optional(), Length(max=200)])
+    laureate_name = LineField(
         _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]
     )
-    partner = StringField(
+    partner = LineField(
         _l("Partner organisation (Special Mentions, e.g. GGGI, IMD)"),
         validators=[Optional(), Length(max=120)],
     )
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = LineEmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
     org_role = SelectField(
         _l("Role in the organisation"),
         choices=choices([("member", _l("Member")), ("admin", _l("Administrator"))]),

@@ -73,8 +73,15 @@ class Organization(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, "org_kind"))
     name: Mapped[str] = mapped_column(String(160))
-    # Lower-cased name: unique, so two "Odense"s cannot be created by two officials at once.
-    name_key: Mapped[str] = mapped_column(String(160), unique=True)
+    # Folded name (case and accents): the directory's sort order.
+    name_key: Mapped[str] = mapped_column(String(160), index=True)
+    # Digest of the name's look-alike skeleton (text.skeleton_hash), for every organisation:
+    # officials see pending applications that collide with another organisation.
+    name_skeleton: Mapped[str] = mapped_column(String(64), index=True, default="")
+    # The same digest while the organisation holds its name (active), else NULL: unique, so
+    # two active "Odense"s (or look-alikes) cannot exist; pending and declined applications
+    # reserve nothing (NULLs do not collide on SQLite or PostgreSQL).
+    name_claim: Mapped[str | None] = mapped_column(String(64), unique=True)
     country: Mapped[str] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2
     region: Mapped[Region] = mapped_column(str_enum(Region, "region"), index=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)

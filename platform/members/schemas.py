@@ -6,36 +6,78 @@ import re
 from typing import Annotated
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    EmailStr,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ..api import PageOut, UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
 from ..pagination import PageQuery
+from ..text import clean_email, clean_line, clean_multiline, looks_spoofed
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SINGLE_LINE_MESSAGE = _l("Use a single line: line breaks and control characters are not allowed.")
+SPOOF_MESSAGE = _l(
+    "This name mixes alphabets in a way that imitates another name. Write it in one alphabet."
+)
 
 
 def clean_text(value: object) -> object:
-    """Strip surrounding space and control characters (keeping newlines and tabs)."""
+    """Multi-line text: line breaks kept (as \\n), other control characters dropped."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
+        return clean_multiline(value)
+    return value
+
+
+def single_line(value: object) -> object:
+    """The one definition of a single-line field: NFKC, invisible characters removed,
+    whitespace collapsed; a line break or control character is refused (422), never
+    silently joined: a browser's one-line input cannot send one, so it was crafted, and an
+    API client is better told than surprised."""
+    if isinstance(value, str):
+        try:
+            return clean_line(value)
+        except ValueError:
+            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
+    return value
+
+
+def email_line(value: object) -> object:
+    """An e-mail address: single line, NFKC, no invisible characters, lower case."""
+    if isinstance(value, str):
+        try:
+            return clean_email(value)
+        except ValueError:
+            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
+    return value
+
+
+def not_spoofed(value: str) -> str:
+    if looks_spoofed(value):
+        raise PydanticCustomError("spoofed_name", str(SPOOF_MESSAGE))
     return value
 
 
 Text = Annotated[str, BeforeValidator(clean_text)]
-Name = Annotated[str, BeforeValidator(clean_text), StringConstraints(min_length=2, max_length=160)]
-ShortText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=200)]
+Name = Annotated[
+    str,
+    BeforeValidator(single_line),
+    StringConstraints(min_length=2, max_length=160),
+    AfterValidator(not_spoofed),
+]
+ShortText = Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=200)]
 LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=5000)]
+Email = Annotated[EmailStr, BeforeValidator(email_line), Field(max_length=254)]
 
 
 def _tag(value: str) -> str:
@@ -45,7 +87,7 @@ def _tag(value: str) -> str:
     return value
 
 
-Tag = Annotated[str, BeforeValidator(clean_text), AfterValidator(_tag)]
+Tag = Annotated[str, BeforeValidator(single_line), AfterValidator(_tag)]
 
 
 def _country(value: str) -> str:
@@ -68,10 +110,10 @@ def _website(value: str) -> str:
     return value
 
 
-Country = Annotated[str, BeforeValidator(clean_text), AfterValidator(_country)]
-Language = Annotated[str, BeforeValidator(clean_text), AfterValidator(_language)]
+Country = Annotated[str, BeforeValidator(single_line), AfterValidator(_country)]
+Language = Annotated[str, BeforeValidator(single_line), AfterValidator(_language)]
 Website = Annotated[
-    str, BeforeValidator(clean_text), StringConstraints(max_length=300), AfterValidator(_website)
+    str, BeforeValidator(single_line), StringConstraints(max_length=300), AfterValidator(_website)
 ]
 
 
@@ -158,9 +200,9 @@ class AwardInput(BaseModel):
     category: AwardCategory
     project_title: ShortText = ""
     laureate_name: Annotated[
-        str, BeforeValidator(clean_text), StringConstraints(max_length=160)
+        str, BeforeValidator(single_line), StringConstraints(max_length=160)
     ] = ""
-    partner: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=120)] = ""
+    partner: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=120)] = ""
 
     @model_validator(mode="after")
     def _title_or_laureate(self) -> AwardInput:
@@ -181,7 +223,7 @@ class DirectoryQuery(PageQuery):
     country: Country | None = None
     award_year: int | None = Field(None, ge=2023, le=2100)
     award_category: AwardCategory | None = None
-    technology: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=60)] = ""
+    technology: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=60)] = ""
 
 
 # ---- responses ---------------------------------------------------------------------------

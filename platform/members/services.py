@@ -14,6 +14,7 @@ from ..audit.services import record_event
 from ..db import db
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..pagination import Page, paginate
+from ..text import skeleton_hash
 from .models import (
     Award,
     Organization,
@@ -74,6 +75,8 @@ def _apply_fields(org: Organization, fields: dict) -> None:
             setattr(org, key, fields[key])
     if "name" in fields:
         org.name_key = _name_key(fields["name"])
+        org.name_skeleton = skeleton_hash(fields["name"])
+        _sync_claim(org)
     if "sectors" in fields:
         wanted = [Sector(s) for s in fields["sectors"]]
         org.sectors = [s for s in org.sectors if s.sector in wanted] + [
@@ -86,11 +89,45 @@ def _apply_fields(org: Organization, fields: dict) -> None:
         ]
 
 
+def _sync_claim(org: Organization) -> None:
+    # Only an active organisation holds its name; see Organization.name_claim.
+    org.name_claim = org.name_skeleton if org.status == OrgStatus.ACTIVE else None
+
+
 def _name_conflict(name: str, exclude_id: int | None = None) -> bool:
-    stmt = select(Organization.id).where(Organization.name_key == _name_key(name))
+    """Whether an active organisation already holds ``name`` or a look-alike of it."""
+    stmt = select(Organization.id).where(Organization.name_claim == skeleton_hash(name))
     if exclude_id is not None:
         stmt = stmt.where(Organization.id != exclude_id)
     return db.session.scalar(stmt) is not None
+
+
+def claim_name(org: Organization) -> None:
+    """Make ``org`` hold its name (or give it up) after a status change. Flushes; raises
+    Conflict when an active organisation already holds the name or a look-alike."""
+    _sync_claim(org)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise _duplicate_name() from exc
+
+
+def possible_duplicates(orgs: list[Organization]) -> dict[int, list[Organization]]:
+    """For each organisation, the other (not declined) organisations whose names look the
+    same: officials see these on join requests, as possible duplicates to check."""
+    keys = {o.name_skeleton for o in orgs}
+    if not keys:
+        return {}
+    others = db.session.scalars(
+        select(Organization).where(
+            Organization.name_skeleton.in_(keys), Organization.status != OrgStatus.DECLINED
+        )
+    ).all()
+    return {
+        o.id: [x for x in others if x.name_skeleton == o.name_skeleton and x.id != o.id]
+        for o in orgs
+    }
 
 
 def _duplicate_name() -> Conflict:
@@ -102,8 +139,10 @@ def create_organization_record(
     fields: dict, *, status: OrgStatus = OrgStatus.ACTIVE, is_demo: bool = False
 ) -> Organization:
     """Insert an organisation from validated fields (OrganizationInput.model_dump()).
-    Raises Conflict on a duplicate name (also under a race: the unique key decides)."""
-    if _name_conflict(fields["name"]):
+    An active one must not take the name (or a look-alike) of another active organisation:
+    Conflict, also under a race (the unique claim decides). A pending application reserves
+    nothing and is never refused for its name (see onboarding.apply_to_join)."""
+    if status == OrgStatus.ACTIVE and _name_conflict(fields["name"]):
         raise _duplicate_name()
     org = Organization(kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo)
     _apply_fields(org, fields)

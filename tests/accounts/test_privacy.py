@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.audit.models import AuditEvent
@@ -43,9 +43,82 @@ def test_delete_account_anonymises_and_signs_out(app, city_member, db):
     assert response.status_code == 302
     user = db.session.get(User, user_id)
     assert user.status == UserStatus.DELETED
-    assert user.email.endswith("@invalid.example") and user.name == "Deleted member"
+    assert user.email == f"deleted:{user_id}" and user.name == "Deleted member"
     assert user.password_hash is None and user.organization_id is None
     assert client.get("/directory").status_code == 302
     assert login(app.test_client(), "member@testville.example").status_code == 422
     ips = db.session.scalars(select(AuditEvent.ip).where(AuditEvent.actor_id == user_id))
     assert set(ips) == {""}
+
+
+def _register(client, email: str):
+    return client.post(
+        "/api/v1/join-requests",
+        json={
+            "organization": {
+                "kind": "company",
+                "name": "Squatters Ltd",
+                "country": "KR",
+                "region": "asia",
+            },
+            "name": "Squatter",
+            "email": email,
+            "password": "a long enough passphrase",
+            "motivation": "Taking the address first.",
+        },
+    )
+
+
+def test_anonymised_address_cannot_be_registered_first(app, city_member, official, city, db):
+    """An attacker who registers the address a deletion would use cannot block it."""
+    from seoul_platform.accounts import onboarding
+    from seoul_platform.accounts.privacy import anonymised_email
+    from seoul_platform.errors import ValidationError
+
+    user_id = city_member.id
+    attacker = app.test_client()
+    for guess in (
+        anonymised_email(user_id),
+        f"deleted-{user_id}@invalid.example",  # the value used before
+        f"{anonymised_email(user_id)}@example.org",
+        "someone@anything.invalid",
+    ):
+        assert _register(attacker, guess).status_code == 422, guess
+        try:
+            onboarding.create_invitation(
+                db.session.get(User, official.id), email=guess, organization_id=city.id
+            )
+        except ValidationError:
+            pass
+        else:  # pragma: no cover - the assertion below reports it
+            raise AssertionError(f"{guess} was accepted for an invitation")
+        db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == 2  # the member and the official
+
+    client = signed_in(app, city_member)
+    response = client.post(
+        "/account/delete",
+        data={"password": PASSWORD, "confirm": "y", "csrf_token": csrf_token(client, "/account")},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    deleted = db.session.get(User, user_id)
+    assert deleted.status == UserStatus.DELETED
+    assert deleted.email == anonymised_email(user_id) and "@" not in deleted.email
+
+
+def test_two_deletions_get_distinct_markers(app, make, city, db):
+    a, b = make.user(city), make.user(city)
+    for person in (a, b):
+        client = signed_in(app, person)
+        client.post(
+            "/account/delete",
+            data={
+                "password": PASSWORD,
+                "confirm": "y",
+                "csrf_token": csrf_token(client, "/account"),
+            },
+        )
+    db.session.expire_all()
+    emails = {db.session.get(User, a.id).email, db.session.get(User, b.id).email}
+    assert len(emails) == 2

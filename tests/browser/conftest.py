@@ -183,6 +183,7 @@ def live_server() -> Iterator[LiveServer]:
         # (30 per IP per 10 minutes) are tested in tests/accounts.
         LOGIN_LIMIT_PER_IP = "10000 per minute"
         LOGIN_LIMIT_PER_ACCOUNT = "10000 per minute"
+        LOGIN_LIMIT_PER_ACCOUNT_CEILING = "10000 per minute"
 
     application = create_app(BrowserConfig)
     with application.app_context():
