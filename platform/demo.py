@@ -41,6 +41,7 @@ from .demo_data import (
     PENDING_MOTIVATION,
     PRIZE_2023_AWARDS,
     PRIZE_2023_ORGANIZATIONS,
+    PRIZE_2023_SOURCE,
     AwardSpec,
     OrgSpec,
     PersonSpec,
@@ -99,18 +100,29 @@ def _org_fields(spec: OrgSpec) -> dict:
     return OrganizationInput(**spec).model_dump()
 
 
-def _ensure_org(spec: OrgSpec, tally: _Tally) -> None:
+def _ensure_org(spec: OrgSpec, tally: _Tally, *, public_source: str = "") -> None:
     if _find_org(spec["name"]) is not None:
         tally.existing += 1
         return
-    create_organization_record(_org_fields(spec), status=OrgStatus.ACTIVE, is_demo=True)
+    # A real winner is public record, not demo data: it never carries the demo flag.
+    create_organization_record(
+        _org_fields(spec),
+        status=OrgStatus.ACTIVE,
+        is_demo=not public_source,
+        public_source=public_source,
+    )
     tally.organizations += 1
 
 
-def _ensure_award(official: User, spec: AwardSpec, tally: _Tally) -> None:
+def _ensure_award(official: User, spec: AwardSpec, tally: _Tally, *, public: bool) -> None:
     org = _find_org(spec["organization"])
-    # Never decorate an organisation an official created for real under the same name.
-    if org is None or not org.is_demo:
+    # Never decorate an organisation an official created for real under the same name, and
+    # never put an invented award on a real organisation (or a public one on a demo one).
+    if org is None:
+        return
+    if public and org.public_source != PRIZE_2023_SOURCE:
+        return
+    if not public and not org.is_demo:
         return
     data = AwardInput(**{k: v for k, v in spec.items() if k != "organization"})
     duplicate = db.session.scalar(
@@ -186,10 +198,14 @@ def seed_demo() -> str:
     official_spec, *member_specs = DEMO_PEOPLE
     # The official first: recording awards needs one, and it is a demo account itself.
     official = _ensure_person(official_spec, tally)
-    for org_spec in [*PRIZE_2023_ORGANIZATIONS, *DEMO_ORGANIZATIONS]:
+    for org_spec in PRIZE_2023_ORGANIZATIONS:
+        _ensure_org(org_spec, tally, public_source=PRIZE_2023_SOURCE)
+    for org_spec in DEMO_ORGANIZATIONS:
         _ensure_org(org_spec, tally)
-    for award_spec in [*PRIZE_2023_AWARDS, *DEMO_AWARDS]:
-        _ensure_award(official, award_spec, tally)
+    for award_spec in PRIZE_2023_AWARDS:
+        _ensure_award(official, award_spec, tally, public=True)
+    for award_spec in DEMO_AWARDS:
+        _ensure_award(official, award_spec, tally, public=False)
     for person_spec in member_specs:
         _ensure_person(person_spec, tally)
     _ensure_pending_application(tally)
@@ -212,7 +228,8 @@ def _delete(stmt: Delete) -> int:
 
 def remove_demo() -> int:
     """Delete every demo organisation, demo account and demo join request; returns how many
-    of those rows were deleted. Adds and flushes only.
+    of those rows were deleted. Adds and flushes only. The real 2023 winners (public record,
+    not demo data) stay.
 
     Dependent rows are deleted explicitly first (an organisation's awards, sectors,
     technologies and invitations; an account's sessions, API tokens and reset links) so the

@@ -145,7 +145,10 @@ class JoinForm(OrganizationForm):
 
 class AwardForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
-    category = SelectField(_l("Category"), choices=_choices(AWARD_CATEGORY_LABELS))
+    category = SelectField(
+        _l("Category"),
+        choices=choices([*AWARD_CATEGORY_LABELS.items(), ("", _l("Not stated in the source"))]),
+    )
     project_title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
     laureate_name = StringField(
         _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]

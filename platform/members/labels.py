@@ -43,6 +43,10 @@ AWARD_CATEGORY_LABELS = {
     "leadership": _l("Leadership"),
     "special_mention": _l("Special Mention"),
 }
+# Public records real organisations' facts are taken from (Organization.public_source).
+PUBLIC_SOURCE_LABELS = {
+    "prize_2023_announcement": _l("2023 Seoul Smart City Prize announcement"),
+}
 ORG_ROLE_LABELS = {"admin": _l("Administrator"), "member": _l("Member")}
 STATUS_LABELS = {
     "pending": _l("Awaiting approval"),

@@ -98,13 +98,19 @@ def _duplicate_name() -> Conflict:
 
 
 def create_organization_record(
-    fields: dict, *, status: OrgStatus = OrgStatus.ACTIVE, is_demo: bool = False
+    fields: dict,
+    *,
+    status: OrgStatus = OrgStatus.ACTIVE,
+    is_demo: bool = False,
+    public_source: str = "",
 ) -> Organization:
     """Insert an organisation from validated fields (OrganizationInput.model_dump()).
     Raises Conflict on a duplicate name (also under a race: the unique key decides)."""
     if _name_conflict(fields["name"]):
         raise _duplicate_name()
-    org = Organization(kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo)
+    org = Organization(
+        kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo, public_source=public_source
+    )
     _apply_fields(org, fields)
     refresh_search_text(org)
     db.session.add(org)
