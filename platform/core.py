@@ -19,6 +19,8 @@ def home():
     actor = current_actor()
     if actor is not None and actor.is_active_member:
         return redirect(url_for("members.directory"))
+    if actor is not None:  # signed in but waiting for approval
+        return redirect(url_for("accounts.pending"))
     from .members.services import platform_figures
 
     return render_template("home.html", figures=platform_figures())

@@ -23,6 +23,8 @@ from .passwords import hash_password, needs_rehash, password_problems, verify_pa
 from .tokens import digest, new_secret
 
 __all__ = [
+    "AccountUnavailable",
+    "InvalidCredentials",
     "assert_no_demo_accounts",
     "authenticate",
     "change_password",
@@ -126,15 +128,57 @@ class InvalidCredentials(ValidationError):
         record_event("login.failure", **self._event)
 
 
+class AccountUnavailable(PermissionDenied):
+    """The password is right but the account may not sign in: its join request was declined
+    (``state == "declined"``, with the official's ``reason``) or an official disabled it
+    (``state == "disabled"``). Raised only after a correct password, so the state is never
+    revealed to someone who does not know it. Records ``login.refused`` after the rollback."""
+
+    def __init__(self, *, user: User, state: str, reason: str = "", ip: str = ""):
+        message = (
+            _("Your application to join was declined.")
+            if state == "declined"
+            else _("Your account is disabled by a Seoul official.")
+        )
+        super().__init__(message)
+        self.state = state
+        self.reason = reason
+        self._event = {"actor_id": user.id, "ip": ip, "detail": {"state": state}}
+
+    def record_after_rollback(self) -> None:
+        record_event("login.refused", **self._event)
+
+
+def _unavailable(user: User, ip: str) -> AccountUnavailable:
+    from .models import JoinRequest, JoinRequestStatus
+
+    declined = db.session.scalar(
+        select(JoinRequest)
+        .where(
+            JoinRequest.applicant_id == user.id,
+            JoinRequest.status == JoinRequestStatus.DECLINED,
+        )
+        .order_by(JoinRequest.decided_at.desc())
+        .limit(1)
+    )
+    if declined is not None:
+        return AccountUnavailable(user=user, state="declined", reason=declined.reason, ip=ip)
+    return AccountUnavailable(user=user, state="disabled", ip=ip)
+
+
 def authenticate(email: str, password: str, *, ip: str = "") -> User:
     """Check credentials. On failure raises InvalidCredentials with one generic message (it
     must not reveal which part was wrong or whether the account exists). Pending accounts
-    may sign in (to see that they are waiting)."""
+    may sign in (to see that they are waiting). With the right password, a declined or
+    disabled account raises AccountUnavailable, which says which (the person knows the
+    password, so telling them reveals nothing to a stranger)."""
     email = normalize_email(email)[:254]
     user = db.session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+    if not ok or user is None or user.status == UserStatus.DELETED:
         raise InvalidCredentials(user_id=user.id if user else None, email=email, ip=ip)
+    if user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+        raise _unavailable(user, ip)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

@@ -88,9 +88,16 @@ def login():
             with unit_of_work():
                 user = services.authenticate(form.email.data, form.password.data, ip=_ip())
                 sign_in(user, remember=form.remember.data)
+                waiting = user.status == UserStatus.PENDING
+        except services.AccountUnavailable as err:  # right password: say honestly why not
+            return render_template(
+                "accounts/unavailable.html", state=err.state, reason=err.reason
+            ), 403
         except DomainError as err:  # login.failure is recorded after the rollback
             form.form_errors.append(err.detail)
         else:
+            if waiting:  # an applicant can only wait: show them where they stand
+                return redirect(url_for("accounts.pending"))
             if not is_safe_redirect(next_url):
                 next_url = url_for("core.home")
             return redirect(next_url)
