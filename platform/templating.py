@@ -35,6 +35,7 @@ def init_templating(app: Flask) -> None:
         STAGE_LABELS=labels.STAGE_LABELS,
         AWARD_CATEGORY_LABELS=labels.AWARD_CATEGORY_LABELS,
         PUBLIC_SOURCE_LABELS=labels.PUBLIC_SOURCE_LABELS,
+        all_language_options=labels.ALL_LANGUAGE_OPTIONS,
         ORG_ROLE_LABELS=labels.ORG_ROLE_LABELS,
         STATUS_LABELS=labels.STATUS_LABELS,
         JOIN_STATUS_LABELS=join_status,

@@ -13,7 +13,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..accounts.forms import PASSWORD_HELP
 from ..accounts.passwords import MAX_LENGTH
@@ -26,6 +34,7 @@ from .labels import (
     SECTOR_LABELS,
     SIZE_LABELS,
     STAGE_LABELS,
+    parse_languages,
 )
 
 
@@ -39,6 +48,15 @@ class OrganizationForm(FlaskForm):
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
+    more_languages = StringField(
+        _l("Other working languages"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "Any other language, by name or two-letter code, separated by commas; "
+            "for example: Finnish, Swedish"
+        ),
+        render_kw={"list": "all-languages", "autocomplete": "off"},
+    )
     website = URLField(
         _l("Website"),
         validators=[Optional(), Length(max=300)],
@@ -70,10 +88,20 @@ class OrganizationForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def __init__(self, *args, country_choices=(), **kwargs):
+    def __init__(self, *args, country_choices=(), current_languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = choices([("", _l("Choose a country")), *country_choices])
-        self.languages.choices = choices(LANGUAGE_OPTIONS())
+        self.languages.choices = choices(LANGUAGE_OPTIONS(current_languages))
+
+    def validate_more_languages(self, field) -> None:
+        _codes, unknown = parse_languages(field.data or "")
+        if unknown:
+            raise ValidationError(_l("Not a known language: %(names)s", names=", ".join(unknown)))
+
+    def chosen_languages(self) -> list[str]:
+        """The checked languages, then the typed ones (each once)."""
+        typed, _unknown = parse_languages(self.more_languages.data or "")
+        return list(dict.fromkeys([*(self.languages.data or []), *typed]))
 
     def to_fields(self) -> dict:
         """The submitted values in the shape of members.schemas.OrganizationInput."""
@@ -82,7 +110,7 @@ class OrganizationForm(FlaskForm):
             "name": self.name.data or "",
             "country": self.country.data or "",
             "region": self.region.data,
-            "languages": self.languages.data or [],
+            "languages": self.chosen_languages(),
             "website": self.website.data or "",
             "description": self.description.data or "",
             "sectors": self.sectors.data or [],
@@ -99,6 +127,7 @@ class OrganizationForm(FlaskForm):
         self.country.data = org.country
         self.region.data = org.region.value
         self.languages.data = list(org.languages or [])
+        self.more_languages.data = ""
         self.website.data = org.website
         self.description.data = org.description
         self.sectors.data = org.sector_values
