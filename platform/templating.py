@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_number
+from flask_babel import format_date, format_datetime, format_number
 from sqlalchemy import select
 
 from .db import as_utc, db, utcnow
@@ -40,6 +40,7 @@ def init_templating(app: Flask) -> None:
         STATUS_LABELS=labels.STATUS_LABELS,
         JOIN_STATUS_LABELS=join_status,
         format_date=format_date,
+        format_datetime=format_datetime,
         format_number=format_number,
         award_years=award_years,
     )

@@ -3,11 +3,13 @@ UserSession rows) and bearer API tokens."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, g, request
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
-from ..db import db, utcnow
+from ..db import as_utc, db, utcnow
 from ..errors import Unauthenticated
 from .models import ApiToken, User, UserSession, UserStatus
 from .tokens import digest
@@ -33,19 +35,40 @@ def user_for_session_token(raw: str | None) -> User | None:
     return row
 
 
+# A token's last use is written at most once per this interval: reads stay reads.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_api_token(raw: str) -> User | None:
+    """The user of a live token; notes the token's last use (at most one write a minute, a
+    compare-and-set, committed with the request's unit of work)."""
     if not raw or len(raw) > 100:
         return None
-    return db.session.execute(
-        select(User)
+    now = utcnow()
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == digest(raw),
             ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
+            ApiToken.expires_at > now,
             User.status.in_(_LIVE),
         )
-    ).scalar_one_or_none()
+    ).one_or_none()
+    if row is None:
+        return None
+    user, token_id, last_used = row
+    cutoff = now - LAST_USED_RESOLUTION
+    if last_used is None or as_utc(last_used) < cutoff:
+        db.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff),
+            )
+            .values(last_used_at=now)
+        )
+    return user
 
 
 def init_auth(app: Flask, login_manager: LoginManager) -> None:

@@ -26,6 +26,24 @@ class TokenOut(BaseModel):
     expires_at: UtcDateTime
 
 
+class TokenInfo(BaseModel):
+    """One of the caller's tokens (never the secret itself)."""
+
+    id: int
+    name: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    expires_at: UtcDateTime
+    revoked_at: UtcDateTime | None
+
+
+class TokenPage(BaseModel):
+    items: list[TokenInfo]
+    total: int
+    page: int
+    per_page: int
+
+
 class MeOrganization(BaseModel):
     id: int
     name: str

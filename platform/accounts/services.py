@@ -32,10 +32,13 @@ __all__ = [
     "create_official",
     "create_user",
     "get_user",
+    "issue_api_token",
+    "list_api_tokens",
     "normalize_email",
     "request_password_reset",
     "reset_password",
     "revoke_api_token",
+    "revoke_own_api_token",
     "revoke_sessions",
     "set_user_status",
     "start_session",
@@ -335,6 +338,60 @@ def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, A
         "api_token.created", actor_id=user.id, ip=ip, target_type="api_token", target_id=token.id
     )
     return raw, token
+
+
+def issue_api_token(user: User, *, name: str = "", ip: str = "") -> tuple[str, ApiToken]:
+    """A signed-in person creates a token for themself on the tokens page (their session
+    already proved who they are). Returns (raw, row); the raw token is shown once."""
+    raw, hashed = new_secret()
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=hashed,
+        name=" ".join(name.split())[:80],
+        expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(
+        "api_token.created", actor_id=user.id, ip=ip, target_type="api_token", target_id=token.id
+    )
+    return raw, token
+
+
+def list_api_tokens(user: User, *, page: int = 1, per_page: int = 20) -> tuple[list[ApiToken], int]:
+    """The person's own tokens, newest first (revoked and expired ones too), and the total."""
+    total = (
+        db.session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id)) or 0
+    )
+    rows = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def revoke_own_api_token(user: User, token_id: int, *, ip: str = "") -> None:
+    """Revoke one of the person's own tokens. Another person's token is NotFound (its
+    existence is not revealed); revoking twice is harmless."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("No such token."))
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    if revoked:
+        record_event(
+            "api_token.revoked",
+            actor_id=user.id,
+            ip=ip,
+            target_type="api_token",
+            target_id=token_id,
+        )
 
 
 def revoke_api_token(raw: str) -> None:

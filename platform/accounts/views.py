@@ -7,6 +7,7 @@ import json
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -30,6 +31,7 @@ from ..security import is_safe_redirect
 from . import onboarding, privacy, services
 from .forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     ChangePasswordForm,
     DecisionForm,
     DeleteAccountForm,
@@ -250,6 +252,47 @@ def change_password():
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form), form_status(form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@policy(AUTHENTICATED)
+def api_tokens():
+    """List, create and revoke one's own API tokens. A new token is shown once, in the
+    response to the POST itself (never stored in the session or a redirect)."""
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        with unit_of_work():
+            raw, _row = services.issue_api_token(current_user, name=form.name.data, ip=_ip())
+        new_token = raw
+        form = ApiTokenForm(formdata=None)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = services.list_api_tokens(current_user, page=page, per_page=20)
+    return render_template(
+        "accounts/api_tokens.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        new_token=new_token,
+        revoke_form=DecisionForm(),
+    ), (201 if new_token else form_status(form))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@policy(AUTHENTICATED)
+def revoke_api_token(token_id: int):
+    form = DecisionForm()  # only for its CSRF check
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return redirect(url_for("accounts.api_tokens"))
+    try:
+        with unit_of_work():
+            services.revoke_own_api_token(current_user, token_id, ip=_ip())
+    except NotFound:
+        abort(404)
+    flash(_("The token is revoked; programs using it can no longer sign in."), "success")
+    return redirect(url_for("accounts.api_tokens"))
 
 
 @bp.get("/account/data")
