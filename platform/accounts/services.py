@@ -403,9 +403,19 @@ def revoke_api_token(raw: str) -> None:
 
 
 def update_profile(user: User, *, name: str, job_title: str, locale: str) -> None:
-    user.name = name.strip()
-    user.job_title = job_title.strip()
-    user.locale = locale
+    """Change one's own name, job title and language; audits the fields that changed."""
+    wanted = {"name": name.strip(), "job_title": job_title.strip(), "locale": locale}
+    changed = sorted(k for k, v in wanted.items() if getattr(user, k) != v)
+    for key in changed:
+        setattr(user, key, wanted[key])
+    if changed:
+        record_event(
+            "profile.updated",
+            actor_id=user.id,
+            target_type="user",
+            target_id=user.id,
+            detail={"fields": changed},
+        )
 
 
 def list_officials() -> list[User]:

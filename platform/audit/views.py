@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from ..access import OFFICIAL, policy
-from .services import list_events
+from .services import list_events, names_for
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 
@@ -19,6 +19,7 @@ def audit_log():
     return render_template(
         "audit/audit_log.html",
         events=events,
+        names=names_for(events),
         total=total,
         page=page,
         action=action or "",

@@ -239,21 +239,38 @@ def update_organization(actor: User, org_id: int, patch: OrganizationPatch) -> O
             fields[key] = [] if key not in ("website", "description") else ""
     if "name" in fields and _name_conflict(fields["name"], exclude_id=org.id):
         raise _duplicate_name()
+    before = _field_values(org, fields)
     _apply_fields(org, fields)
+    changed = sorted(k for k, v in _field_values(org, fields).items() if v != before[k])
     refresh_search_text(org)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as exc:
         raise _duplicate_name() from exc
-    record_event(
-        "organization.updated",
-        actor_id=actor.id,
-        target_type="organization",
-        target_id=org.id,
-        detail={"fields": sorted(fields)},
-    )
+    if changed:  # a save without changes is not an event
+        record_event(
+            "organization.updated",
+            actor_id=actor.id,
+            target_type="organization",
+            target_id=org.id,
+            detail={"fields": changed},
+        )
     return org
+
+
+def _field_values(org: Organization, fields: dict) -> dict:
+    """The comparable current values of the fields about to be written."""
+    values: dict = {}
+    for key in fields:
+        if key == "sectors":
+            values[key] = sorted(org.sector_values)
+        elif key == "technologies":
+            values[key] = sorted(org.technology_values)
+        else:
+            value = getattr(org, key, None)
+            values[key] = list(value) if isinstance(value, list) else value
+    return values
 
 
 def record_award(actor: User, org_id: int | None, data: AwardInput) -> Award:
