@@ -64,7 +64,10 @@ class Config:
     TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     # Used to build links in e-mails sent outside a request (CLI, background jobs).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Defaults to the development server's port (PORT, as wsgi.py uses), so links work there.
+    PUBLIC_BASE_URL = os.environ.get(
+        "PUBLIC_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    )
 
     MAIL_FROM = os.environ.get("MAIL_FROM", "Seoul Smart City Prize Platform <no-reply@localhost>")
     SMTP_HOST = os.environ.get("SMTP_HOST") or None
