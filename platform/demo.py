@@ -57,7 +57,13 @@ from .members.models import (
 from .members.schemas import AwardInput, OrganizationInput
 
 # The unique key create_organization_record checks; reused so our look-up cannot drift from it.
-from .members.services import _name_key, create_organization_record, record_award
+from .members.services import (
+    _apply_fields,
+    _name_key,
+    create_organization_record,
+    record_award,
+    refresh_search_text,
+)
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
 
@@ -100,8 +106,32 @@ def _org_fields(spec: OrgSpec) -> dict:
     return OrganizationInput(**spec).model_dump()
 
 
+def _repair_public_record(org: Organization, spec: OrgSpec, public_source: str) -> None:
+    """An earlier demo set loaded the real winners as demo data, with sectors and award
+    categories the announcement does not give. Make them public record again (only rows
+    the demo created: flagged is_demo and without a source)."""
+    _apply_fields(org, {**_org_fields(spec), "sectors": list(spec.get("sectors", []))})
+    org.is_demo = False
+    org.public_source = public_source
+    announced = {
+        (a.get("category"), a.get("project_title", ""), a.get("laureate_name", ""))
+        for a in PRIZE_2023_AWARDS
+        if a["organization"] == spec["name"]
+    }
+    for award in list(org.awards):
+        category = award.category.value if award.category else None
+        if (category, award.project_title, award.laureate_name) not in announced:
+            db.session.delete(award)
+    db.session.flush()
+    db.session.refresh(org, ["awards"])
+    refresh_search_text(org)
+
+
 def _ensure_org(spec: OrgSpec, tally: _Tally, *, public_source: str = "") -> None:
-    if _find_org(spec["name"]) is not None:
+    existing = _find_org(spec["name"])
+    if existing is not None:
+        if public_source and existing.is_demo and not existing.public_source:
+            _repair_public_record(existing, spec, public_source)
         tally.existing += 1
         return
     # A real winner is public record, not demo data: it never carries the demo flag.
@@ -209,6 +239,14 @@ def seed_demo() -> str:
     for person_spec in member_specs:
         _ensure_person(person_spec, tally)
     _ensure_pending_application(tally)
+    # Search text is derived data: rebuild it for the loaded rows, so an index written by an
+    # older version (without country names or labels) is brought up to date on every run.
+    for org in db.session.scalars(
+        select(Organization).where(
+            or_(Organization.is_demo.is_(True), Organization.public_source != "")
+        )
+    ):
+        refresh_search_text(org)
     if tally.organizations or tally.awards or tally.people:
         record_event(
             "demo.seeded",

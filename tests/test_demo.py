@@ -315,3 +315,40 @@ def test_cli_seed_and_remove(app, db):
     assert removed.exit_code == 0, removed.output
     assert "removed" in removed.output
     assert _count(db, Organization) == len(REAL_NAMES) and _count(db, User) == 0
+
+
+def test_seed_repairs_winners_an_older_demo_set_loaded_as_demo_data(db, official):
+    """An existing database from the earlier demo set (winners flagged demo, with an invented
+    category and sectors) is corrected by the next seed run."""
+    from seoul_platform.members import services as member_services
+    from seoul_platform.members.schemas import AwardInput, OrganizationInput
+
+    old = member_services.create_organization_record(
+        OrganizationInput(
+            kind="city",
+            name="Odense",
+            country="DK",
+            region="europe",
+            sectors=["welfare"],
+            description="old demo text",
+        ).model_dump(),
+        is_demo=True,
+    )
+    member_services.record_award(
+        official,
+        old.id,
+        AwardInput(
+            year=2023,
+            category="human_centricity",
+            project_title=demo_data.LEAP_TITLE,
+        ),
+    )
+    db.session.commit()
+    demo.seed_demo()
+    db.session.commit()
+    db.session.expire_all()
+    odense = db.session.scalar(select(Organization).where(Organization.name == "Odense"))
+    assert not odense.is_demo and odense.public_source == demo_data.PRIZE_2023_SOURCE
+    assert odense.sector_values == []
+    assert [(a.category, a.project_title) for a in odense.awards] == [(None, demo_data.LEAP_TITLE)]
+    assert "denmark" in odense.search_text
