@@ -53,6 +53,7 @@ def test_pending_applicant_lands_on_the_pending_page_signed_in(app, db, official
     page = client.get("/pending").get_data(as_text=True)
     assert "awaiting approval" in page
     assert "Sign out" in page and ">Sign in<" not in page
+    assert "Signed in as ada@example.org." in page
     # The home page sends them to where they stand instead of offering "Sign in" again.
     home = client.get("/")
     assert home.status_code == 302 and home.headers["Location"].endswith("/pending")
