@@ -3,11 +3,13 @@ UserSession rows) and bearer API tokens."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import Flask, g, request
 from flask_login import LoginManager
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from ..db import as_utc, db, utcnow
 from ..errors import Unauthenticated
@@ -15,6 +17,7 @@ from .models import ApiToken, User, UserSession, UserStatus
 from .tokens import digest
 
 _LIVE = (UserStatus.ACTIVE, UserStatus.PENDING)
+log = logging.getLogger("seoul_platform.auth")
 
 
 def user_for_session_token(raw: str | None) -> User | None:
@@ -60,14 +63,18 @@ def user_for_api_token(raw: str) -> User | None:
     user, token_id, last_used = row
     cutoff = now - LAST_USED_RESOLUTION
     if last_used is None or as_utc(last_used) < cutoff:
-        db.session.execute(
-            update(ApiToken)
-            .where(
-                ApiToken.id == token_id,
-                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff),
-            )
-            .values(last_used_at=now)
-        )
+        try:  # bookkeeping only: a busy database must not fail the request itself
+            with db.session.begin_nested():
+                db.session.execute(
+                    update(ApiToken)
+                    .where(
+                        ApiToken.id == token_id,
+                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff),
+                    )
+                    .values(last_used_at=now)
+                )
+        except OperationalError:
+            log.warning("could not note the last use of API token %s", token_id)
     return user
 
 
