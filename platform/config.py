@@ -216,6 +216,13 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict:
 
 def finish(app_config: dict, environ: Mapping[str, str]) -> None:
     """Fill the settings that default to other settings, once everything else is known."""
+    if (
+        not (environ.get("PUBLIC_BASE_URL") or "").strip()
+        and app_config.get("PUBLIC_BASE_URL") == Config.PUBLIC_BASE_URL
+        and (environ.get("PORT") or "").strip().isdigit()
+    ):
+        # The development server listens on PORT (wsgi.py): links in e-mails follow it.
+        app_config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{int(environ['PORT'])}"
     if not app_config.get("SQLALCHEMY_DATABASE_URI"):
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_dir(environ) / 'seoul.db'}"
     if not app_config.get("RATELIMIT_STORAGE_URI"):

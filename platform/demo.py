@@ -41,6 +41,7 @@ from .demo_data import (
     PENDING_MOTIVATION,
     PRIZE_2023_AWARDS,
     PRIZE_2023_ORGANIZATIONS,
+    PRIZE_2023_SOURCE,
     AwardSpec,
     OrgSpec,
     PersonSpec,
@@ -56,7 +57,13 @@ from .members.models import (
 from .members.schemas import AwardInput, OrganizationInput
 
 # The unique key create_organization_record checks; reused so our look-up cannot drift from it.
-from .members.services import _name_key, create_organization_record, record_award
+from .members.services import (
+    _apply_fields,
+    _name_key,
+    create_organization_record,
+    record_award,
+    refresh_search_text,
+)
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
 
@@ -99,18 +106,53 @@ def _org_fields(spec: OrgSpec) -> dict:
     return OrganizationInput(**spec).model_dump()
 
 
-def _ensure_org(spec: OrgSpec, tally: _Tally) -> None:
-    if _find_org(spec["name"]) is not None:
+def _repair_public_record(org: Organization, spec: OrgSpec, public_source: str) -> None:
+    """An earlier demo set loaded the real winners as demo data, with sectors and award
+    categories the announcement does not give. Make them public record again (only rows
+    the demo created: flagged is_demo and without a source)."""
+    _apply_fields(org, {**_org_fields(spec), "sectors": list(spec.get("sectors", []))})
+    org.is_demo = False
+    org.public_source = public_source
+    announced = {
+        (a.get("category"), a.get("project_title", ""), a.get("laureate_name", ""))
+        for a in PRIZE_2023_AWARDS
+        if a["organization"] == spec["name"]
+    }
+    for award in list(org.awards):
+        category = award.category.value if award.category else None
+        if (category, award.project_title, award.laureate_name) not in announced:
+            db.session.delete(award)
+    db.session.flush()
+    db.session.refresh(org, ["awards"])
+    refresh_search_text(org)
+
+
+def _ensure_org(spec: OrgSpec, tally: _Tally, *, public_source: str = "") -> None:
+    existing = _find_org(spec["name"])
+    if existing is not None:
+        if public_source and existing.is_demo and not existing.public_source:
+            _repair_public_record(existing, spec, public_source)
         tally.existing += 1
         return
-    create_organization_record(_org_fields(spec), status=OrgStatus.ACTIVE, is_demo=True)
+    # A real winner is public record, not demo data: it never carries the demo flag.
+    create_organization_record(
+        _org_fields(spec),
+        status=OrgStatus.ACTIVE,
+        is_demo=not public_source,
+        public_source=public_source,
+    )
     tally.organizations += 1
 
 
-def _ensure_award(official: User, spec: AwardSpec, tally: _Tally) -> None:
+def _ensure_award(official: User, spec: AwardSpec, tally: _Tally, *, public: bool) -> None:
     org = _find_org(spec["organization"])
-    # Never decorate an organisation an official created for real under the same name.
-    if org is None or not org.is_demo:
+    # Never decorate an organisation an official created for real under the same name, and
+    # never put an invented award on a real organisation (or a public one on a demo one).
+    if org is None:
+        return
+    if public and org.public_source != PRIZE_2023_SOURCE:
+        return
+    if not public and not org.is_demo:
         return
     data = AwardInput(**{k: v for k, v in spec.items() if k != "organization"})
     duplicate = db.session.scalar(
@@ -189,13 +231,25 @@ def seed_demo() -> str:
     official_spec, *member_specs = DEMO_PEOPLE
     # The official first: recording awards needs one, and it is a demo account itself.
     official = _ensure_person(official_spec, tally)
-    for org_spec in [*PRIZE_2023_ORGANIZATIONS, *DEMO_ORGANIZATIONS]:
+    for org_spec in PRIZE_2023_ORGANIZATIONS:
+        _ensure_org(org_spec, tally, public_source=PRIZE_2023_SOURCE)
+    for org_spec in DEMO_ORGANIZATIONS:
         _ensure_org(org_spec, tally)
-    for award_spec in [*PRIZE_2023_AWARDS, *DEMO_AWARDS]:
-        _ensure_award(official, award_spec, tally)
+    for award_spec in PRIZE_2023_AWARDS:
+        _ensure_award(official, award_spec, tally, public=True)
+    for award_spec in DEMO_AWARDS:
+        _ensure_award(official, award_spec, tally, public=False)
     for person_spec in member_specs:
         _ensure_person(person_spec, tally)
     _ensure_pending_application(tally)
+    # Search text is derived data: rebuild it for the loaded rows, so an index written by an
+    # older version (without country names or labels) is brought up to date on every run.
+    for org in db.session.scalars(
+        select(Organization).where(
+            or_(Organization.is_demo.is_(True), Organization.public_source != "")
+        )
+    ):
+        refresh_search_text(org)
     if tally.organizations or tally.awards or tally.people:
         record_event(
             "demo.seeded",
@@ -215,7 +269,8 @@ def _delete(stmt: Delete) -> int:
 
 def remove_demo() -> int:
     """Delete every demo organisation, demo account and demo join request; returns how many
-    of those rows were deleted. Adds and flushes only.
+    of those rows were deleted. Adds and flushes only. The real 2023 winners (public record,
+    not demo data) stay.
 
     Dependent rows are deleted explicitly first (an organisation's awards, sectors,
     technologies and invitations; an account's sessions, API tokens and reset links) so the

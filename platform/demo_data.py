@@ -3,16 +3,17 @@
 Two kinds of records live here:
 
 * ``PRIZE_2023_ORGANIZATIONS`` / ``PRIZE_2023_AWARDS``: the 2023 Seoul Smart City Prize winners
-  named in the public announcement (see ``/work/shared/seeds``). They carry only what that
-  announcement says: name, country, the project or the laureate, and nothing invented (no
-  population, stage, website or languages). The announcement does not say in which project
-  category Odense and Wellington won; the category recorded here is the demo's own reading of
-  the project descriptions, and each description says so.
+  named in the public announcement. They are real bodies, so they carry only what that
+  announcement says: name, country, the project or the laureate, the technologies it names,
+  and nothing invented (no population, stage, website, languages or sectors). The
+  announcement does not say in which category Odense and Wellington won, so their awards
+  have no category ("not stated"). They are loaded as public record (``public_source``), not
+  as demo data, and ``remove-demo`` leaves them.
 * everything else: invented organisations, people and a join request. Every invented name ends
   in "(demo)" and every invented description starts with "Demo data:", so nobody mistakes
   them for real bodies; no real company is named.
 
-Both kinds are flagged ``is_demo`` when loaded, so ``remove-demo`` removes all of it.
+The invented rows are flagged ``is_demo`` when loaded, so ``remove-demo`` removes all of them.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class AwardSpec(TypedDict):
 
     organization: str
     year: int
-    category: str
+    category: str | None  # None: the source does not state it
     project_title: NotRequired[str]
     laureate_name: NotRequired[str]
     partner: NotRequired[str]
@@ -64,11 +65,8 @@ class PersonSpec(TypedDict):
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - public by design, development only
 
 _ANNOUNCED = "From the public announcement of the 2023 Seoul Smart City Prize winners: "
-_CATEGORY_NOTE = (
-    " The announcement does not name the prize category; the category shown on this profile "
-    "was assigned for the platform's demo data."
-)
-_DEMO_SET = " Part of the platform's demo data set."
+# The key of members.labels.PUBLIC_SOURCE_LABELS the real winners are stored with.
+PRIZE_2023_SOURCE = "prize_2023_announcement"
 
 # ---- the 2023 winners (seed facts only) ------------------------------------------------------
 
@@ -92,23 +90,21 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "name": ODENSE,
         "country": "DK",
         "region": "europe",
-        "sectors": ["welfare"],
         "technologies": ["digital platform", "online questionnaires"],
         "description": _ANNOUNCED
         + "the Danish city won a 2023 prize for its LEAP (Leadership, Empowerment and Advocacy "
         "for the People) digital platform, which uses online questionnaires and public meetings "
-        "to raise welfare." + _CATEGORY_NOTE + _DEMO_SET,
+        "to raise welfare.",
     },
     {
         "kind": "city",
         "name": WELLINGTON,
         "country": "NZ",
         "region": "oceania",
-        "sectors": ["environment"],
         "technologies": ["digital twin"],
         "description": _ANNOUNCED
         + "the New Zealand city won a 2023 prize for the Wellington Climate Change Adaptation "
-        "Digital Twin." + _CATEGORY_NOTE + _DEMO_SET,
+        "Digital Twin.",
     },
     {
         "kind": "city",
@@ -117,7 +113,7 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "region": "asia",
         "description": _ANNOUNCED
         + "its Mayor, Sheikh Fazle Noor Taposh, shared the 2023 Leadership Prize for his "
-        "contributions to the advancement and wellbeing of residents." + _DEMO_SET,
+        "contributions to the advancement and wellbeing of residents.",
     },
     {
         "kind": "city",
@@ -129,7 +125,7 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "description": _ANNOUNCED
         + "its Mayor, Uğur İbrahim Altay, shared the 2023 Leadership Prize for putting nearly "
         "200 smart city applications into service to improve quality of life and the "
-        "efficiency of services." + _DEMO_SET,
+        "efficiency of services.",
     },
     {
         "kind": "city",
@@ -138,8 +134,7 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "region": "asia",
         "description": _ANNOUNCED
         + "the city received a 2023 Special Mention, awarded together with the Global Green Growth "
-        "Institute (GGGI) and the International Institute for Management Development (IMD)."
-        + _DEMO_SET,
+        "Institute (GGGI) and the International Institute for Management Development (IMD).",
     },
     {
         "kind": "city",
@@ -148,8 +143,7 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "region": "middle_east",
         "description": _ANNOUNCED
         + "the city received a 2023 Special Mention, awarded together with the Global Green Growth "
-        "Institute (GGGI) and the International Institute for Management Development (IMD)."
-        + _DEMO_SET,
+        "Institute (GGGI) and the International Institute for Management Development (IMD).",
     },
     {
         "kind": "city",
@@ -158,25 +152,22 @@ PRIZE_2023_ORGANIZATIONS: list[OrgSpec] = [
         "region": "middle_east",
         "description": _ANNOUNCED
         + "the city received a 2023 Special Mention, awarded together with the Global Green Growth "
-        "Institute (GGGI) and the International Institute for Management Development (IMD)."
-        + _DEMO_SET,
+        "Institute (GGGI) and the International Institute for Management Development (IMD).",
     },
 ]
 
 PRIZE_2023_AWARDS: list[AwardSpec] = [
-    # Category assigned by the demo (see _CATEGORY_NOTE): LEAP gives citizens a voice, which
-    # the Human-CentriCity criteria name; a digital twin is the technology-led kind of project
-    # Tech-InnovaCity describes.
+    # The announcement names Odense's and Wellington's projects but not their category.
     {
         "organization": ODENSE,
         "year": 2023,
-        "category": "human_centricity",
+        "category": None,
         "project_title": LEAP_TITLE,
     },
     {
         "organization": WELLINGTON,
         "year": 2023,
-        "category": "tech_innovacity",
+        "category": None,
         "project_title": WELLINGTON_TITLE,
     },
     {

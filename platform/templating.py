@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
-from flask_babel import format_date, format_number
+from flask_babel import format_date, format_datetime, format_number
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -91,10 +91,13 @@ def init_templating(app: Flask) -> None:
         SIZE_LABELS=labels.SIZE_LABELS,
         STAGE_LABELS=labels.STAGE_LABELS,
         AWARD_CATEGORY_LABELS=labels.AWARD_CATEGORY_LABELS,
+        PUBLIC_SOURCE_LABELS=labels.PUBLIC_SOURCE_LABELS,
+        all_language_options=labels.ALL_LANGUAGE_OPTIONS,
         ORG_ROLE_LABELS=labels.ORG_ROLE_LABELS,
         STATUS_LABELS=labels.STATUS_LABELS,
         JOIN_STATUS_LABELS=join_status,
         format_date=format_date,
+        format_datetime=format_datetime,
         format_number=format_number,
         award_years=award_years,
         static_url=static_url,

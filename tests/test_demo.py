@@ -37,18 +37,18 @@ OFFICIAL_EMAIL = "official@demo.seoul.example"
 
 # What the public announcement of the 2023 winners says (the seeds), award by award:
 # (organisation, category, project title, laureate, partner). Odense's and Wellington's
-# categories are not in the announcement; they are the demo's documented assignment.
+# categories are not in the announcement, so they are not stated (None).
 WINNERS_2023 = {
     (
         "Odense",
-        AwardCategory.HUMAN_CENTRICITY,
+        None,
         "LEAP (Leadership, Empowerment and Advocacy for the People) digital platform",
         "",
         "",
     ),
     (
         "Wellington",
-        AwardCategory.TECH_INNOVACITY,
+        None,
         "Wellington Climate Change Adaptation Digital Twin",
         "",
         "",
@@ -111,16 +111,19 @@ def test_seed_fills_a_lively_directory(db, seeded):
     assert {o.region for o in active} == set(Region)
 
 
-def test_every_seeded_row_is_marked_demo(db, seeded):
+def test_every_invented_row_is_marked_demo_and_real_winners_are_public_record(db, seeded):
     orgs = _orgs(db)
-    assert all(o.is_demo for o in orgs)
     users = list(db.session.scalars(select(User)))
     assert users
     assert all(u.is_demo and u.name.endswith("(demo)") for u in users)
     for org in orgs:
         if org.name in REAL_NAMES:
+            assert not org.is_demo
+            assert org.public_source == demo_data.PRIZE_2023_SOURCE
             assert "public announcement" in org.description
+            assert "demo" not in org.description.lower()
         else:
+            assert org.is_demo and org.public_source == ""
             assert org.name.endswith("(demo)")
             assert org.description.startswith("Demo data:")
 
@@ -146,9 +149,11 @@ def test_the_2023_winners_carry_the_seed_facts_only(db, seeded):
         # Nothing the announcement does not give: no figures, no website, no people.
         assert org.population is None and org.development_stage is None
         assert org.website == "" and org.languages == [] and org.people == []
-    # The category the announcement does not state is disclosed as the demo's choice.
-    for name in ("Odense", "Wellington"):
-        assert "does not name the prize category" in real[name].description
+    # Only what the seeds say: no sectors (the announcement assigns none), no invented
+    # category, and the technologies it names.
+    for org in real.values():
+        assert org.sector_values == []
+    assert real["Wellington"].technology_values == ["digital twin"]
     assert "nearly 200 smart city applications" in real["Konya"].description
     # The invented 2024 prizes are on invented organisations only, and say so in the title.
     later = db.session.scalars(select(Award).where(Award.year == 2024)).all()
@@ -158,6 +163,20 @@ def test_the_2023_winners_carry_the_seed_facts_only(db, seeded):
     }
     assert all(a.organization.name.endswith("(demo)") for a in later)
     assert all(a.project_title.endswith("(demo project)") for a in later)
+
+
+def test_real_winners_show_public_record_not_demo_badge(app, db, seeded):
+    client = app.test_client()
+    login(client, OFFICIAL_EMAIL, demo_data.DEMO_PASSWORD)
+    odense = db.session.scalar(select(Organization).where(Organization.name == "Odense"))
+    page = client.get(f"/organizations/{odense.id}").get_data(as_text=True)
+    assert "Public record: 2023 Seoul Smart City Prize announcement" in page
+    assert "Demo data" not in page
+    assert "category not stated" in page
+    for category in ("Human-CentriCity", "Tech-InnovaCity", "— Leadership", "Special Mention"):
+        assert category not in page
+    listing = client.get("/directory?q=Lindholm").get_data(as_text=True)
+    assert "Demo data" in listing
 
 
 def test_running_twice_creates_nothing_new(db, seeded):
@@ -257,7 +276,9 @@ def test_remove_demo_leaves_no_demo_rows(app, db, make, seeded):
     assert _count(db, Organization, Organization.is_demo.is_(True)) == 0
     assert _count(db, User, User.is_demo.is_(True)) == 0
     assert _count(db, JoinRequest) == 0
-    assert _count(db, Award) == 0
+    # The real 2023 winners are public record, not demo data: they and their awards stay.
+    assert _count(db, Award) == len(WINNERS_2023)
+    assert {o.name for o in _orgs(db)} == REAL_NAMES | {"Real Works"}
     assert _count(db, UserSession) == 0 and _count(db, ApiToken) == 0
     assert _count(db, OutboundEmail, OutboundEmail.to.like("%@demo.seoul.example")) == 0
     assert _count(db, OrganizationSector) == 1  # the real organisation's
@@ -293,4 +314,41 @@ def test_cli_seed_and_remove(app, db):
     removed = runner.invoke(args=["remove-demo"])
     assert removed.exit_code == 0, removed.output
     assert "removed" in removed.output
-    assert _count(db, Organization) == 0 and _count(db, User) == 0
+    assert _count(db, Organization) == len(REAL_NAMES) and _count(db, User) == 0
+
+
+def test_seed_repairs_winners_an_older_demo_set_loaded_as_demo_data(db, official):
+    """An existing database from the earlier demo set (winners flagged demo, with an invented
+    category and sectors) is corrected by the next seed run."""
+    from seoul_platform.members import services as member_services
+    from seoul_platform.members.schemas import AwardInput, OrganizationInput
+
+    old = member_services.create_organization_record(
+        OrganizationInput(
+            kind="city",
+            name="Odense",
+            country="DK",
+            region="europe",
+            sectors=["welfare"],
+            description="old demo text",
+        ).model_dump(),
+        is_demo=True,
+    )
+    member_services.record_award(
+        official,
+        old.id,
+        AwardInput(
+            year=2023,
+            category="human_centricity",
+            project_title=demo_data.LEAP_TITLE,
+        ),
+    )
+    db.session.commit()
+    demo.seed_demo()
+    db.session.commit()
+    db.session.expire_all()
+    odense = db.session.scalar(select(Organization).where(Organization.name == "Odense"))
+    assert not odense.is_demo and odense.public_source == demo_data.PRIZE_2023_SOURCE
+    assert odense.sector_values == []
+    assert [(a.category, a.project_title) for a in odense.awards] == [(None, demo_data.LEAP_TITLE)]
+    assert "denmark" in odense.search_text

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
 from seoul_platform.accounts import onboarding
+from seoul_platform.accounts import services as account_services
 from seoul_platform.api import _is_list
 from seoul_platform.audit.models import AuditEvent
 from seoul_platform.audit.services import record_event
@@ -101,6 +102,7 @@ HTML_LISTS = {
     "accounts.invitations": "/admin/invitations",
     "accounts.org_invitations": "/organizations/<org>/invitations",
     "notifications.index": "/notifications",
+    "accounts.api_tokens": "/account/tokens",
 }
 INVITING_ORG = "Zeta Inviting"
 
@@ -137,6 +139,7 @@ def three_of_everything(app, db, official, city, city_member):
                 official, email=f"invitee{n}@example.org", organization_id=inviting.id
             )
             notify([official], "account.enabled", link="/account")
+            account_services.create_api_token(official.email, PASSWORD)
             onboarding.apply_to_join(
                 {"kind": "company", "name": f"Applicant {n}", "country": "KR", "region": "asia"},
                 name=f"Applicant Person {n}",

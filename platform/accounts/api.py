@@ -24,7 +24,9 @@ from .schemas import (
     MeOrganization,
     MeOut,
     PersonOut,
+    TokenInfo,
     TokenOut,
+    TokenPage,
     TokenRequest,
 )
 from .views import invitation_sent, invitations_limited
@@ -68,6 +70,44 @@ def revoke_token():
     if raw is None:
         raise Unauthenticated("Send the token to revoke as a bearer token.")
     services.revoke_api_token(raw)
+
+
+@operation(
+    "/tokens",
+    "GET",
+    summary="List the caller's own tokens (id, name, created, last used, expires, revoked)",
+    tag="auth",
+    access=AUTHENTICATED,
+    query=PageQuery,
+    response=TokenPage,
+)
+def list_tokens(query: PageQuery):
+    page = services.list_api_tokens(current_actor(), query)
+    return paginated(
+        page,
+        TokenPage,
+        lambda t: TokenInfo(
+            id=t.id,
+            name=t.name,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+            expires_at=t.expires_at,
+            revoked_at=t.revoked_at,
+        ),
+    )
+
+
+@operation(
+    "/tokens/<int:token_id>",
+    "DELETE",
+    summary="Revoke one of the caller's own tokens",
+    tag="auth",
+    access=AUTHENTICATED,
+    status=204,
+    errors=(404,),
+)
+def revoke_token_by_id(token_id: int):
+    services.revoke_own_api_token(current_actor(), token_id, ip=_ip())
 
 
 def _me(user: User) -> MeOut:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import LoginManager
-from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..db import as_utc, db, unit_of_work, utcnow
 from ..errors import Unauthenticated
@@ -90,19 +90,44 @@ def record_last_seen(response: Response) -> Response:
     return response
 
 
+# A token's last use is written at most once per this interval: reads stay reads.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_api_token(raw: str) -> User | None:
+    """The user of a live token; notes the token's last use (at most one write a minute, a
+    compare-and-set, committed with the request's unit of work)."""
     if not raw or len(raw) > 100:
         return None
-    return db.session.execute(
-        select(User)
+    now = utcnow()
+    row = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == digest(raw),
             ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
+            ApiToken.expires_at > now,
             User.status.in_(_LIVE),
         )
-    ).scalar_one_or_none()
+    ).one_or_none()
+    if row is None:
+        return None
+    user, token_id, last_used = row
+    cutoff = now - LAST_USED_RESOLUTION
+    if last_used is None or as_utc(last_used) < cutoff:
+        try:  # bookkeeping only: a busy database must not fail the request itself
+            with db.session.begin_nested():
+                db.session.execute(
+                    update(ApiToken)
+                    .where(
+                        ApiToken.id == token_id,
+                        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff),
+                    )
+                    .values(last_used_at=now)
+                )
+        except OperationalError:
+            log.warning("could not note the last use of API token %s", token_id)
+    return user
 
 
 def init_auth(app: Flask, login_manager: LoginManager) -> None:

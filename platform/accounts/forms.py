@@ -140,3 +140,11 @@ class DecisionForm(FlaskForm):
         _l("Reason (sent to the applicant; required to decline)"),
         validators=[Optional(), Length(max=2000)],
     )
+
+
+class ApiTokenForm(FlaskForm):
+    name = LineField(
+        _l("Name of the token"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("What it is for, so you can recognise it later; for example: CI export"),
+    )

@@ -13,7 +13,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from ..api import UtcDateTime
+from ..api import PageOut, UtcDateTime
 from ..members.schemas import Email, OrganizationInput, clean_text, not_spoofed, single_line
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -34,6 +34,21 @@ class TokenRequest(BaseModel):
 class TokenOut(BaseModel):
     token: str
     expires_at: UtcDateTime
+
+
+class TokenInfo(BaseModel):
+    """One of the caller's tokens (never the secret itself)."""
+
+    id: int
+    name: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
+    expires_at: UtcDateTime
+    revoked_at: UtcDateTime | None
+
+
+class TokenPage(PageOut):
+    items: list[TokenInfo]
 
 
 class MeOrganization(BaseModel):

@@ -20,12 +20,15 @@ from ..db import after_commit, as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..mail.services import queue_email
 from ..notifications.services import notify
+from ..pagination import Page, PageQuery, paginate
 from ..text import clean_line, looks_spoofed, skeleton_hash, strip_invisible
 from .models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
 from .passwords import hash_password, needs_rehash, password_problems, verify_password
 from .tokens import digest, new_secret
 
 __all__ = [
+    "AccountUnavailable",
+    "InvalidCredentials",
     "assert_no_demo_accounts",
     "authenticate",
     "change_password",
@@ -33,10 +36,13 @@ __all__ = [
     "create_official",
     "create_user",
     "get_user",
+    "issue_api_token",
+    "list_api_tokens",
     "normalize_email",
     "request_password_reset",
     "reset_password",
     "revoke_api_token",
+    "revoke_own_api_token",
     "revoke_sessions",
     "set_user_status",
     "start_session",
@@ -194,15 +200,57 @@ class InvalidCredentials(ValidationError):
         record_event("login.failure", **self._event)
 
 
+class AccountUnavailable(PermissionDenied):
+    """The password is right but the account may not sign in: its join request was declined
+    (``state == "declined"``, with the official's ``reason``) or an official disabled it
+    (``state == "disabled"``). Raised only after a correct password, so the state is never
+    revealed to someone who does not know it. Records ``login.refused`` after the rollback."""
+
+    def __init__(self, *, user: User, state: str, reason: str = "", ip: str = ""):
+        message = (
+            _("Your application to join was declined.")
+            if state == "declined"
+            else _("Your account is disabled by a Seoul official.")
+        )
+        super().__init__(message)
+        self.state = state
+        self.reason = reason
+        self._event = {"actor_id": user.id, "ip": ip, "detail": {"state": state}}
+
+    def record_after_rollback(self) -> None:
+        record_event("login.refused", **self._event)
+
+
+def _unavailable(user: User, ip: str) -> AccountUnavailable:
+    from .models import JoinRequest, JoinRequestStatus
+
+    declined = db.session.scalar(
+        select(JoinRequest)
+        .where(
+            JoinRequest.applicant_id == user.id,
+            JoinRequest.status == JoinRequestStatus.DECLINED,
+        )
+        .order_by(JoinRequest.decided_at.desc())
+        .limit(1)
+    )
+    if declined is not None:
+        return AccountUnavailable(user=user, state="declined", reason=declined.reason, ip=ip)
+    return AccountUnavailable(user=user, state="disabled", ip=ip)
+
+
 def authenticate(email: str, password: str, *, ip: str = "") -> User:
     """Check credentials. On failure raises InvalidCredentials with one generic message (it
     must not reveal which part was wrong or whether the account exists). Pending accounts
-    may sign in (to see that they are waiting)."""
+    may sign in (to see that they are waiting). With the right password, a declined or
+    disabled account raises AccountUnavailable, which says which (the person knows the
+    password, so telling them reveals nothing to a stranger)."""
     email = normalize_email(email)[:254]
     user = db.session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+    if not ok or user is None or user.status == UserStatus.DELETED:
         raise InvalidCredentials(user_id=user.id if user else None, email=email, ip=ip)
+    if user.status not in (UserStatus.ACTIVE, UserStatus.PENDING):
+        raise _unavailable(user, ip)
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -413,6 +461,51 @@ def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, A
     return raw, token
 
 
+def issue_api_token(user: User, *, name: str = "", ip: str = "") -> tuple[str, ApiToken]:
+    """A signed-in person creates a token for themself on the tokens page (their session
+    already proved who they are). Returns (raw, row); the raw token is shown once."""
+    raw, hashed = new_secret()
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=hashed,
+        name=" ".join(name.split())[:80],
+        expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(
+        "api_token.created", actor_id=user.id, ip=ip, target_type="api_token", target_id=token.id
+    )
+    return raw, token
+
+
+def list_api_tokens(user: User, query: PageQuery) -> Page[ApiToken]:
+    """A page of the person's own tokens, newest first (revoked and expired ones too)."""
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id)
+    return paginate(stmt.order_by(ApiToken.created_at.desc(), ApiToken.id.desc()), query)
+
+
+def revoke_own_api_token(user: User, token_id: int, *, ip: str = "") -> None:
+    """Revoke one of the person's own tokens. Another person's token is NotFound (its
+    existence is not revealed); revoking twice is harmless."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("No such token."))
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+    if revoked:
+        record_event(
+            "api_token.revoked",
+            actor_id=user.id,
+            ip=ip,
+            target_type="api_token",
+            target_id=token_id,
+        )
+
+
 def revoke_api_token(raw: str) -> None:
     db.session.execute(
         update(ApiToken)
@@ -422,10 +515,24 @@ def revoke_api_token(raw: str) -> None:
 
 
 def update_profile(user: User, *, name: str, job_title: str, locale: str) -> None:
-    """Change one's name, job title and language; ValidationError for unclean text."""
-    user.name = clean_person_text(name, field="name", spoof_check=True)
-    user.job_title = clean_person_text(job_title, field="job_title")
-    user.locale = locale
+    """Change one's own name, job title and language; ValidationError for unclean text.
+    Audits the fields that changed."""
+    wanted = {
+        "name": clean_person_text(name, field="name", spoof_check=True),
+        "job_title": clean_person_text(job_title, field="job_title"),
+        "locale": locale,
+    }
+    changed = sorted(k for k, v in wanted.items() if getattr(user, k) != v)
+    for key in changed:
+        setattr(user, key, wanted[key])
+    if changed:
+        record_event(
+            "profile.updated",
+            actor_id=user.id,
+            target_type="user",
+            target_id=user.id,
+            detail={"fields": changed},
+        )
 
 
 def list_officials() -> list[User]:

@@ -34,6 +34,7 @@ from . import invitations as invitation_service
 from . import onboarding, privacy, services
 from .forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     ChangePasswordForm,
     DecisionForm,
     DeleteAccountForm,
@@ -73,9 +74,16 @@ def login():
                 user = services.authenticate(form.email.data, form.password.data, ip=_ip())
                 sign_in(user, remember=form.remember.data)
                 mark_signed_in()
+                waiting = user.status == UserStatus.PENDING
+        except services.AccountUnavailable as err:  # right password: say honestly why not
+            return render_template(
+                "accounts/unavailable.html", state=err.state, reason=err.reason
+            ), 403
         except DomainError as err:  # login.failure is recorded after the rollback
             form.form_errors.append(err.detail)
         else:
+            if waiting:  # an applicant can only wait: show them where they stand
+                return redirect(url_for("accounts.pending"))
             if not is_safe_redirect(next_url):
                 next_url = url_for("core.home")
             return redirect(next_url)
@@ -243,6 +251,44 @@ def change_password():
             flash(_("Your password is changed. Other devices were signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form), form_status(form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@policy(AUTHENTICATED)
+def api_tokens():
+    """List, create and revoke one's own API tokens. A new token is shown once, in the
+    response to the POST itself (never stored in the session or a redirect)."""
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        with unit_of_work():
+            raw, _row = services.issue_api_token(current_user, name=form.name.data, ip=_ip())
+        new_token = raw
+        form = ApiTokenForm(formdata=None)
+    query, _ignored = list_query(PageQuery, request.args)
+    return render_template(
+        "accounts/api_tokens.html",
+        form=form,
+        page=services.list_api_tokens(current_user, query),
+        new_token=new_token,
+        revoke_form=DecisionForm(),
+    ), (201 if new_token else form_status(form))
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@policy(AUTHENTICATED)
+def revoke_api_token(token_id: int):
+    form = DecisionForm()  # only for its CSRF check
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return redirect(url_for("accounts.api_tokens"))
+    try:
+        with unit_of_work():
+            services.revoke_own_api_token(current_user, token_id, ip=_ip())
+    except NotFound:
+        abort(404)
+    flash(_("The token is revoked; programs using it can no longer sign in."), "success")
+    return redirect(url_for("accounts.api_tokens"))
 
 
 @bp.get("/account/data")

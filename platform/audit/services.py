@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from ..db import db
 from ..pagination import Page, PageQuery, paginate
@@ -49,3 +49,29 @@ def list_events(
     if actor_id:
         stmt = stmt.where(AuditEvent.actor_id == actor_id)
     return paginate(stmt.order_by(AuditEvent.id.desc()), page)
+
+
+def names_for(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    """Names of the people and organisations a page of events mentions, keyed by
+    ("user" | "organization", id): one query for the whole page, whatever its length."""
+    from ..accounts.models import User
+    from ..members.models import Organization
+
+    user_ids = {e.actor_id for e in events if e.actor_id is not None}
+    user_ids |= {e.target_id for e in events if e.target_type == "user" and e.target_id}
+    org_ids = {e.target_id for e in events if e.target_type == "organization" and e.target_id}
+    if not user_ids and not org_ids:
+        return {}
+    parts = []
+    if user_ids:
+        parts.append(
+            select(literal("user").label("kind"), User.id, User.name).where(User.id.in_(user_ids))
+        )
+    if org_ids:
+        parts.append(
+            select(literal("organization").label("kind"), Organization.id, Organization.name).where(
+                Organization.id.in_(org_ids)
+            )
+        )
+    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    return {(kind, id_): name for kind, id_, name in db.session.execute(stmt)}

@@ -36,6 +36,7 @@ def organization_out(org: Organization) -> dict:
         "size": org.size,
         "status": org.status.value,
         "is_demo": org.is_demo,
+        "public_source": org.public_source,
         "awards": [
             {
                 "id": a.id,

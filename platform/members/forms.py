@@ -10,7 +10,15 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..accounts.forms import PASSWORD_HELP, check_password_field
 from ..accounts.passwords import MAX_LENGTH
@@ -30,6 +38,7 @@ from .labels import (
     SECTOR_LABELS,
     SIZE_LABELS,
     STAGE_LABELS,
+    parse_languages,
 )
 
 
@@ -43,6 +52,15 @@ class OrganizationForm(FlaskForm):
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
+    more_languages = LineField(
+        _l("Other working languages"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "Any other language, by name or two-letter code, separated by commas; "
+            "for example: Finnish, Swedish"
+        ),
+        render_kw={"list": "all-languages", "autocomplete": "off"},
+    )
     website = LineURLField(
         _l("Website"),
         validators=[Optional(), Length(max=300)],
@@ -74,10 +92,20 @@ class OrganizationForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def __init__(self, *args, country_choices=(), **kwargs):
+    def __init__(self, *args, country_choices=(), current_languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = choices([("", _l("Choose a country")), *country_choices])
-        self.languages.choices = choices(LANGUAGE_OPTIONS())
+        self.languages.choices = choices(LANGUAGE_OPTIONS(current_languages))
+
+    def validate_more_languages(self, field) -> None:
+        _codes, unknown = parse_languages(field.data or "")
+        if unknown:
+            raise ValidationError(_l("Not a known language: %(names)s", names=", ".join(unknown)))
+
+    def chosen_languages(self) -> list[str]:
+        """The checked languages, then the typed ones (each once)."""
+        typed, _unknown = parse_languages(self.more_languages.data or "")
+        return list(dict.fromkeys([*(self.languages.data or []), *typed]))
 
     def to_fields(self) -> dict:
         """The submitted values in the shape of members.schemas.OrganizationInput."""
@@ -86,7 +114,7 @@ class OrganizationForm(FlaskForm):
             "name": self.name.data or "",
             "country": self.country.data or "",
             "region": self.region.data,
-            "languages": self.languages.data or [],
+            "languages": self.chosen_languages(),
             "website": self.website.data or "",
             "description": self.description.data or "",
             "sectors": self.sectors.data or [],
@@ -103,6 +131,7 @@ class OrganizationForm(FlaskForm):
         self.country.data = org.country
         self.region.data = org.region.value
         self.languages.data = list(org.languages or [])
+        self.more_languages.data = ""
         self.website.data = org.website
         self.description.data = org.description
         self.sectors.data = org.sector_values
@@ -152,7 +181,10 @@ class JoinForm(OrganizationForm):
 
 class AwardForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
-    category = SelectField(_l("Category"), choices=_choices(AWARD_CATEGORY_LABELS))
+    category = SelectField(
+        _l("Category"),
+        choices=choices([*AWARD_CATEGORY_LABELS.items(), ("", _l("Not stated in the source"))]),
+    )
     project_title = LineField(_l("Project title"), validators=[Optional(), Length(max=200)])
     laureate_name = LineField(
         _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]

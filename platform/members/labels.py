@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -43,6 +44,10 @@ AWARD_CATEGORY_LABELS = {
     "leadership": _l("Leadership"),
     "special_mention": _l("Special Mention"),
 }
+# Public records real organisations' facts are taken from (Organization.public_source).
+PUBLIC_SOURCE_LABELS = {
+    "prize_2023_announcement": _l("2023 Seoul Smart City Prize announcement"),
+}
 ORG_ROLE_LABELS = {"admin": _l("Administrator"), "member": _l("Member")}
 STATUS_LABELS = {
     "pending": _l("Awaiting approval"),
@@ -78,9 +83,48 @@ LANGUAGE_CODES_OFFERED = (
 )
 
 
-def LANGUAGE_OPTIONS() -> list[tuple[str, str]]:
+def LANGUAGE_OPTIONS(current=()) -> list[tuple[str, str]]:
+    """The checkboxes: the commonly used languages plus every language already stored
+    (``current``), so saving a profile never drops one the short list lacks."""
     names = get_locale().languages
-    return sorted(((c, names.get(c, c)) for c in LANGUAGE_CODES_OFFERED), key=lambda p: p[1])
+    codes = dict.fromkeys([*LANGUAGE_CODES_OFFERED, *current])
+    return sorted(((c, names.get(c, c)) for c in codes), key=lambda p: p[1])
+
+
+# Every ISO 639-1 language (two-letter code) CLDR names; offered in the "other languages" list.
+ISO_639_1 = tuple(sorted(c for c in Locale("en").languages if len(c) == 2 and c.isalpha()))
+
+
+def ALL_LANGUAGE_OPTIONS() -> list[tuple[str, str]]:
+    """Every ISO 639-1 language with its name in the reader's language, sorted by name."""
+    names = get_locale().languages
+    return sorted(((c, names.get(c, c)) for c in ISO_639_1), key=lambda p: p[1])
+
+
+def parse_languages(text: str) -> tuple[list[str], list[str]]:
+    """Language codes from a comma-separated list of names or codes, in the reader's language
+    or English ("Finnish, sv, 스웨덴어", or "Finnish (fi)" as the suggestion list shows them).
+    Returns (codes, entries not understood)."""
+    lookup: dict[str, str] = {}
+    for names in (Locale("en").languages, get_locale().languages):
+        for code in ISO_639_1:
+            if code in names:
+                lookup[names[code].casefold()] = code
+    codes: list[str] = []
+    unknown: list[str] = []
+    for entry in text.replace(";", ",").replace("\n", ",").split(","):
+        entry = " ".join(entry.split())
+        if not entry:
+            continue
+        key = entry.casefold()
+        if key.endswith(")") and "(" in key:  # "Finnish (fi)"
+            key = key.rsplit("(", 1)[1].rstrip(")").strip()
+        code = key if key in ISO_639_1 else lookup.get(key)
+        if code is None:
+            unknown.append(entry)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
 
 
 _TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}

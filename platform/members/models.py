@@ -95,6 +95,9 @@ class Organization(db.Model):
         str_enum(OrgStatus, "org_status"), default=OrgStatus.ACTIVE
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Where the facts on a real organisation come from when it was loaded from a public
+    # record (e.g. the 2023 prize announcement); empty for profiles written by members.
+    public_source: Mapped[str] = mapped_column(String(200), default="")
     # Normalised text of everything searchable, maintained by members.services.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -153,7 +156,8 @@ class Award(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
-    category: Mapped[AwardCategory] = mapped_column(
+    # None: the category is not stated in the source (e.g. the 2023 announcement for Odense).
+    category: Mapped[AwardCategory | None] = mapped_column(
         str_enum(AwardCategory, "award_category"), index=True
     )
     project_title: Mapped[str] = mapped_column(String(200), default="")

@@ -197,7 +197,8 @@ class AwardInput(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     year: int = Field(ge=2023, le=2100)
-    category: AwardCategory
+    # None (or "" from the form): the source does not state the category.
+    category: Annotated[AwardCategory | None, BeforeValidator(lambda v: v or None)] = None
     project_title: ShortText = ""
     laureate_name: Annotated[
         str, BeforeValidator(single_line), StringConstraints(max_length=160)
@@ -212,6 +213,8 @@ class AwardInput(BaseModel):
         project_prizes = (AwardCategory.TECH_INNOVACITY, AwardCategory.HUMAN_CENTRICITY)
         if self.category in project_prizes and not self.project_title:
             raise ValueError(_("A project prize needs the project title."))
+        if self.category is None and not (self.project_title or self.laureate_name):
+            raise ValueError(_("An award without a category needs a project title or laureate."))
         return self
 
 
@@ -232,7 +235,7 @@ class DirectoryQuery(PageQuery):
 class AwardOut(BaseModel):
     id: int
     year: int
-    category: AwardCategory
+    category: AwardCategory | None  # null: not stated in the source
     project_title: str
     laureate_name: str
     partner: str
@@ -262,6 +265,7 @@ class OrganizationOut(BaseModel):
     size: CompanySize | None
     status: str
     is_demo: bool
+    public_source: str  # "" or the public record the facts come from
     awards: list[AwardOut]
     updated_at: UtcDateTime
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
+from babel import Locale
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,18 +48,73 @@ def _name_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; the rest separates words
+_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'  # straight, curly and angle quotation marks
+_QUOTED = re.compile(f"[{_QUOTES}]([^{_QUOTES}]*)[{_QUOTES}]?")
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of ``text``: hyphens, quotes and punctuation separate words, so
+    "Tech-InnovaCity" is "tech innovacity" both in the index and in a query."""
+    return _WORD.findall(fold(text))
+
+
+def search_terms(query: str) -> list[str]:
+    """A query as the substrings the index must contain: a quoted phrase or a hyphenated
+    word ("digital-twin") is one term of consecutive words; other words are a term each."""
+    terms: list[str] = []
+    rest = _QUOTED.sub(lambda m: terms.append(" ".join(search_words(m.group(1)))) or " ", query)
+    for chunk in rest.split():
+        words = search_words(chunk)
+        if words:
+            terms.append(" ".join(words))
+    return [t for t in terms if t]
+
+
+def _search_languages() -> tuple[str, ...]:
+    return tuple(current_app.config.get("LANGUAGES", {"en": "English"}))
+
+
+@functools.cache
+def _labels_in(language: str) -> dict[str, dict[str, str]]:
+    """Kind, sector and award-category labels in one language (they are searchable)."""
+    from .labels import AWARD_CATEGORY_LABELS, KIND_LABELS, SECTOR_LABELS
+
+    with force_locale(language):
+        return {
+            "kind": {k: str(v) for k, v in KIND_LABELS.items()},
+            "sector": {k: str(v) for k, v in SECTOR_LABELS.items()},
+            "award": {k: str(v) for k, v in AWARD_CATEGORY_LABELS.items()},
+        }
+
+
+def _country_names(code: str) -> list[str]:
+    names = [code]
+    for language in _search_languages():
+        name = Locale.parse(language).territories.get(code.upper())
+        if name:
+            names.append(name)
+    return names
+
+
 def refresh_search_text(org: Organization) -> None:
+    """Index everything a member may search for: the profile's text, the country's and the
+    kind's, sectors' and award categories' names in every supported language."""
     parts = [
         org.name,
         org.description,
-        org.country,
+        *_country_names(org.country),
         org.kind.value,
         " ".join(org.challenges or []),
-        " ".join(org.sector_values),
         " ".join(org.technology_values),
         " ".join(f"{a.project_title} {a.laureate_name} {a.partner}" for a in org.awards),
     ]
-    org.search_text = " ".join(fold(" ".join(p for p in parts if p)).split())
+    for language in _search_languages():
+        labels = _labels_in(language)
+        parts.append(labels["kind"].get(org.kind.value, ""))
+        parts.extend(labels["sector"].get(s, s) for s in org.sector_values)
+        parts.extend(labels["award"].get(a.category.value, "") for a in org.awards if a.category)
+    org.search_text = " ".join(search_words(" ".join(p for p in parts if p)))
 
 
 def _apply_fields(org: Organization, fields: dict) -> None:
@@ -136,7 +196,11 @@ def _duplicate_name() -> Conflict:
 
 
 def create_organization_record(
-    fields: dict, *, status: OrgStatus = OrgStatus.ACTIVE, is_demo: bool = False
+    fields: dict,
+    *,
+    status: OrgStatus = OrgStatus.ACTIVE,
+    is_demo: bool = False,
+    public_source: str = "",
 ) -> Organization:
     """Insert an organisation from validated fields (OrganizationInput.model_dump()).
     An active one must not take the name (or a look-alike) of another active organisation:
@@ -144,7 +208,9 @@ def create_organization_record(
     nothing and is never refused for its name (see onboarding.apply_to_join)."""
     if status == OrgStatus.ACTIVE and _name_conflict(fields["name"]):
         raise _duplicate_name()
-    org = Organization(kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo)
+    org = Organization(
+        kind=OrgKind(fields["kind"]), status=status, is_demo=is_demo, public_source=public_source
+    )
     _apply_fields(org, fields)
     refresh_search_text(org)
     db.session.add(org)
@@ -213,21 +279,38 @@ def update_organization(actor: User, org_id: int, patch: OrganizationPatch) -> O
             fields[key] = [] if key not in ("website", "description") else ""
     if "name" in fields and _name_conflict(fields["name"], exclude_id=org.id):
         raise _duplicate_name()
+    before = _field_values(org, fields)
     _apply_fields(org, fields)
+    changed = sorted(k for k, v in _field_values(org, fields).items() if v != before[k])
     refresh_search_text(org)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as exc:
         raise _duplicate_name() from exc
-    record_event(
-        "organization.updated",
-        actor_id=actor.id,
-        target_type="organization",
-        target_id=org.id,
-        detail={"fields": sorted(fields)},
-    )
+    if changed:  # a save without changes is not an event
+        record_event(
+            "organization.updated",
+            actor_id=actor.id,
+            target_type="organization",
+            target_id=org.id,
+            detail={"fields": changed},
+        )
     return org
+
+
+def _field_values(org: Organization, fields: dict) -> dict:
+    """The comparable current values of the fields about to be written."""
+    values: dict = {}
+    for key in fields:
+        if key == "sectors":
+            values[key] = sorted(org.sector_values)
+        elif key == "technologies":
+            values[key] = sorted(org.technology_values)
+        else:
+            value = getattr(org, key, None)
+            values[key] = list(value) if isinstance(value, list) else value
+    return values
 
 
 def record_award(actor: User, org_id: int | None, data: AwardInput) -> Award:
@@ -266,7 +349,7 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
         stmt = stmt.where(Organization.status != OrgStatus.DECLINED)
     else:
         stmt = stmt.where(Organization.status == OrgStatus.ACTIVE)
-    for term in fold(query.q).split()[:8]:
+    for term in search_terms(query.q)[:8]:
         stmt = stmt.where(Organization.search_text.contains(term, autoescape=True))
     if query.kind:
         stmt = stmt.where(Organization.kind == query.kind)

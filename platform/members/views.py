@@ -17,7 +17,6 @@ from ..i18n import country_choices
 from ..pagination import list_query
 from . import services
 from .forms import AwardForm, InviteForm, OrganizationForm
-from .labels import LANGUAGE_OPTIONS
 from .permissions import can_edit_organization, can_invite_member, can_record_award
 from .schemas import AwardInput, DirectoryQuery, OrganizationInput, OrganizationPatch
 
@@ -69,9 +68,7 @@ def create_organization():
         else:
             flash(_("%(name)s is created.", name=name), "success")
             return redirect(url_for("members.organization", org_id=org_id))
-    return render_template(
-        "members/organization_form.html", form=form, org=None, languages_offered=LANGUAGE_OPTIONS()
-    ), form_status(form)
+    return render_template("members/organization_form.html", form=form, org=None), form_status(form)
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -80,7 +77,8 @@ def edit_organization(org_id: int):
     org = services.get_organization(current_user, org_id)
     if not can_edit_organization(current_user, org):
         abort(403)
-    form = OrganizationForm(country_choices=country_choices())
+    # Stored languages stay offered (checked) even if the short list lacks them.
+    form = OrganizationForm(country_choices=country_choices(), current_languages=org.languages)
     if request.method == "GET":
         form.fill_from(org)
     form.kind.data = org.kind.value  # the kind is fixed once created
@@ -94,9 +92,7 @@ def edit_organization(org_id: int):
         else:
             flash(_("The profile is saved."), "success")
             return redirect(url_for("members.organization", org_id=org_id))
-    return render_template(
-        "members/organization_form.html", form=form, org=org, languages_offered=LANGUAGE_OPTIONS()
-    ), form_status(form)
+    return render_template("members/organization_form.html", form=form, org=org), form_status(form)
 
 
 def _without_kind(fields: dict) -> dict:

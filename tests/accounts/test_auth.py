@@ -134,7 +134,7 @@ def test_disabled_account_is_signed_out_everywhere(app, city_member, official, d
     services.set_user_status(official, city_member, UserStatus.DISABLED)
     db.session.commit()
     assert member.get("/directory").status_code == 302
-    assert login(app.test_client(), city_member).status_code == 422
+    assert login(app.test_client(), city_member).status_code == 403  # told it is disabled
 
 
 def test_login_rate_limited_per_account(app, city_member):

@@ -89,7 +89,8 @@ def test_decline_needs_a_reason_and_disables_the_applicant(app, official, db):
     assert declined.status_code == 200
     applicant = db.session.scalar(select(User).where(User.email == FORM["email"]))
     assert applicant.status == UserStatus.DECLINED  # final: not "disabled", see lifecycle
-    assert login(app.test_client(), FORM["email"], "a long enough passphrase").status_code == 422
+    refused = login(app.test_client(), FORM["email"], "a long enough passphrase")
+    assert refused.status_code == 403 and "declined" in refused.get_data(as_text=True)
     mail = db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == FORM["email"]))
     assert "Outside our scope." in mail.body
 

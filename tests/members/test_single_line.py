@@ -11,6 +11,7 @@ from seoul_platform.accounts.models import JoinRequest, User
 from seoul_platform.members.models import Award, Organization
 from support import PASSWORD, bearer, csrf_token, signed_in
 
+
 def _refused(brk: str) -> int:
     """NUL is refused where the request is read (400: PostgreSQL text cannot hold it), before
     any schema; every other break or control character by the field's type (422)."""
