@@ -446,19 +446,7 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
 
 def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, ApiToken]:
     """Exchange credentials for a bearer token (stored hashed). Returns (raw, row)."""
-    user = authenticate(email, password, ip=ip)
-    raw, hashed = new_secret()
-    token = ApiToken(
-        user_id=user.id,
-        token_hash=hashed,
-        expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
-    )
-    db.session.add(token)
-    db.session.flush()
-    record_event(
-        "api_token.created", actor_id=user.id, ip=ip, target_type="api_token", target_id=token.id
-    )
-    return raw, token
+    return issue_api_token(authenticate(email, password, ip=ip), ip=ip)
 
 
 def issue_api_token(user: User, *, name: str = "", ip: str = "") -> tuple[str, ApiToken]:
