@@ -325,3 +325,27 @@ def test_expiry_job_moves_overdue_invitations_once(app, official, city, db):
     assert _status(db, fresh_id) == InvitationStatus.OPEN
     [entry] = history("invitation", overdue_id)
     assert (entry.to_state, entry.role, entry.actor_id) == ("expired", "system", None)
+
+
+def test_the_expiry_job_runs_hourly_on_the_task_queue(app, official, city, db):
+    from datetime import datetime, timedelta
+
+    from seoul_platform.accounts import tasks
+    from seoul_platform.db import utcnow
+    from seoul_platform.jobs import huey
+
+    periodic = {t.name for t in huey._registry.periodic_tasks}
+    assert "expire_invitations" in periodic
+    job = tasks.expire_invitations.task_class
+    assert job.validate_datetime(job, datetime(2027, 3, 1, 14, 7))
+    assert not job.validate_datetime(job, datetime(2027, 3, 1, 14, 8))
+    overdue_id, _ = _invite(official, city, "late@example.org")
+    db.session.execute(
+        Invitation.__table__.update()
+        .where(Invitation.id == overdue_id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    tasks.expire_invitations()  # the suite's queue runs tasks when they are enqueued
+    db.session.expire_all()
+    assert _status(db, overdue_id) == InvitationStatus.EXPIRED
