@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Annotated, Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel
 from pydantic import ValidationError as PydanticError
@@ -23,7 +24,7 @@ from pydantic.json_schema import models_json_schema
 
 from .access import PUBLIC, policy
 from .db import as_utc, unit_of_work
-from .errors import BadRequest, DomainError, NotFound
+from .errors import HTTP_TEXT, BadRequest, DomainError, NotFound
 from .input_checks import request_json
 from .pagination import Page, PageQuery
 
@@ -226,19 +227,13 @@ def paginated(page: Page, model: type[PageOut], item: Callable[[Any], Any]) -> R
 # ---- the OpenAPI document -----------------------------------------------------------------
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_STATUS_TEXT = {
-    400: "Malformed request",
-    401: "Not authenticated",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request too large",
-    415: "Unsupported media type",
-    422: "Invalid fields",
-    429: "Too many requests",
-    503: "Service unavailable",
-}
+# The error responses the document describes (texts from errors.HTTP_TEXT, in English).
+_DOCUMENTED_ERRORS = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
+
+
+def _error_titles() -> dict[int, str]:
+    with force_locale("en"):  # developer documentation: one language whatever the reader's
+        return {code: str(HTTP_TEXT[code][0]) for code in _DOCUMENTED_ERRORS}
 
 
 def _is_list(op: Operation) -> bool:
@@ -352,7 +347,7 @@ def build_openapi() -> dict:
                     "description": text,
                     "content": {"application/problem+json": {"schema": problem_ref}},
                 }
-                for code, text in _STATUS_TEXT.items()
+                for code, text in _error_titles().items()
             },
         },
         "security": [{"bearer": []}, {"session": []}],

@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -18,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import access, security
-from .api import MAX_ID
+from .api import MAX_ID, Problem
 from .config import (
     Config,
     check_production,
@@ -28,7 +27,7 @@ from .config import (
     settings_from_environment,
 )
 from .db import configure_sqlite, db, set_write_intent
-from .errors import DomainError
+from .errors import HTTP_TEXT, DomainError
 from .extensions import babel, csrf, limiter, login_manager, migrate, socketio
 from .input_checks import init_input_checks
 
@@ -164,27 +163,12 @@ def _wants_json() -> bool:
 
 
 def problem(status: int, title: str, detail: str = "", errors: dict | None = None):
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail or title}
-    if errors:
-        body["errors"] = errors
-    response = jsonify(body)
+    """An application/problem+json response, shaped by the API's `Problem` model."""
+    body = Problem(title=title, status=status, detail=detail or title, errors=errors or None)
+    response = jsonify(body.model_dump(mode="json", exclude_none=True))
     response.status_code = status
     response.mimetype = "application/problem+json"
     return response
-
-
-HTTP_MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood.")),
-    401: (_l("Not authenticated"), _l("Sign in to continue.")),
-    403: (_l("Forbidden"), _l("You may not do this.")),
-    404: (_l("Page not found"), _l("There is no page at this address.")),
-    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
-    413: (_l("Request too large"), _l("What you sent is too large.")),
-    415: (_l("Unsupported media type"), _l("Send the body as application/json.")),
-    429: (_l("Too many requests"), _l("Please wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("The error has been logged.")),
-    503: (_l("Service unavailable"), _l("Please try again in a moment.")),
-}
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -226,7 +210,7 @@ def _register_error_handlers(app: Flask) -> None:
                 ),
             )
         else:
-            title, detail = HTTP_MESSAGES.get(code, (err.name, ""))
+            title, detail = HTTP_TEXT.get(code, (err.name, ""))
         return render(code, str(title), str(detail))
 
     @app.errorhandler(OperationalError)

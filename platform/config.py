@@ -59,8 +59,6 @@ class Config:
     LANGUAGES = {"en": "English", "ko": "한국어"}
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
 
-    BOOTSTRAP_SERVE_LOCAL = True
-
     RATELIMIT_STORAGE_URI: str | None = None  # None: REDIS_URL, else memory
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = "30 per 10 minutes"

@@ -51,3 +51,22 @@ class Conflict(DomainError):
 class Unauthenticated(DomainError):
     status = 401
     title = _l("Not authenticated")
+
+
+# The title and explanation of each HTTP status we answer with: error pages, problem+json
+# bodies for errors raised outside services (404 from the router, 413, 429 …) and the
+# OpenAPI document's error responses all read this one table.
+HTTP_TEXT: dict[int, tuple] = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    401: (_l("Not authenticated"), _l("Sign in to continue.")),
+    403: (_l("Forbidden"), _l("You may not do this.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    409: (Conflict.title, Conflict.title),
+    413: (_l("Request too large"), _l("What you sent is too large.")),
+    415: (_l("Unsupported media type"), _l("Send the body as application/json.")),
+    422: (ValidationError.title, ValidationError.title),
+    429: (_l("Too many requests"), _l("Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged.")),
+    503: (_l("Service unavailable"), _l("Please try again in a moment.")),
+}

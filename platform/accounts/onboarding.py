@@ -55,10 +55,10 @@ def create_invitation(
     Raises Conflict if the address already has an account, NotFound for an unknown
     organisation."""
     from ..members.permissions import can_invite_member
-    from ..members.services import get_organization_for_update
+    from ..members.services import find_organization
 
     email = normalize_email(email)
-    org = get_organization_for_update(organization_id)
+    org = find_organization(organization_id)
     if org.status != OrgStatus.ACTIVE:
         raise Conflict(_("This organisation is not active."))
     if not can_invite_member(actor, org, org_role):

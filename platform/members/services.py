@@ -233,7 +233,9 @@ def create_organization(actor: User, data: OrganizationInput) -> Organization:
     return org
 
 
-def get_organization_for_update(org_id: int) -> Organization:
+def find_organization(org_id: int) -> Organization:
+    """The organisation with this id, whatever its status and whoever asks (callers check
+    permissions); NotFound if there is none. Takes no lock."""
     org = db.session.get(Organization, org_id)
     if org is None:
         raise NotFound(_("No such organisation."))
@@ -317,7 +319,7 @@ def record_award(actor: User, org_id: int | None, data: AwardInput) -> Award:
     """An official records a prize for an organisation (and/or a named laureate)."""
     if not can_record_award(actor):
         raise PermissionDenied(_("Only Seoul officials may record awards."))
-    org = get_organization_for_update(org_id) if org_id is not None else None
+    org = find_organization(org_id) if org_id is not None else None
     award = Award(organization=org, **data.model_dump())
     db.session.add(award)
     db.session.flush()

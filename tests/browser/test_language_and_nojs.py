@@ -35,11 +35,11 @@ def test_language_switcher_keeps_the_page_and_query(page_as):
     set_language(page, "en", "/directory")
     page.goto("/directory?q=digital&kind=company")
     with page.expect_navigation():
-        page.click(".lang-switch a[lang=ko]")
+        page.click(".lang-switch :is(a, button)[lang=ko]")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert "/directory?" in page.url and "q=digital" in page.url and "kind=company" in page.url
     with page.expect_navigation():
-        page.click(".lang-switch a[lang=en]")
+        page.click(".lang-switch :is(a, button)[lang=en]")
     assert page.locator("html").get_attribute("lang") == "en"
 
 
@@ -75,7 +75,7 @@ def test_sign_in_search_and_open_a_profile_without_javascript(nojs_page, live_se
 
     # Language switch and sign-out are plain links and forms too.
     with page.expect_navigation():
-        page.click(".lang-switch a[lang=ko]")
+        page.click(".lang-switch :is(a, button)[lang=ko]")
     assert page.locator("html").get_attribute("lang") == "ko"
     with page.expect_navigation():
         page.click("header form[action$='/logout'] button")
