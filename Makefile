@@ -7,6 +7,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 export FLASK_APP := wsgi
+# Test processes (pytest-xdist); 0 runs the suite in this process (the PostgreSQL run shares
+# one database, so .ci/run uses JOBS=0 there).
+JOBS   ?= 2
 
 .PHONY: install translations run test test-fast lint bench clean
 
@@ -29,11 +32,11 @@ run: translations
 	$(BIN)/python wsgi.py
 
 test: translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The inner loop: everything but the browser tests.
 test-fast: translations
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check platform tests bench wsgi.py

@@ -7,7 +7,8 @@ Disconnecting a user (sign-out, password change, disable) must reach their socke
 server process. Socket.IO's Redis queue carries emits between processes, but it has no
 "disconnect this room" message and each process only knows its own participants; so
 `disconnect_user` closes the local sockets and, with ``REDIS_URL`` set, publishes the user id
-on `DISCONNECT_CHANNEL`, which every process that serves sockets listens on.
+on the channel `disconnect_channel()` names (``REALTIME_CHANNEL``), which every process that
+serves sockets listens on.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from ..extensions import socketio
 log = logging.getLogger("seoul_platform.realtime")
 
 DISCONNECT_CHANNEL = "seoul:realtime:disconnect-user"
+
+
+def disconnect_channel(app: Flask | None = None) -> str:
+    """The Redis channel for disconnects (``REALTIME_CHANNEL``): deployments or test runs that
+    share one Redis server keep apart by giving each its own."""
+    config = (app or current_app).config
+    return config.get("REALTIME_CHANNEL") or DISCONNECT_CHANNEL
 
 
 def user_room(user_id: int) -> str:
@@ -47,7 +55,7 @@ def disconnect_user(user_id: int) -> None:
     if not url:
         return
     try:
-        _redis(url).publish(DISCONNECT_CHANNEL, str(int(user_id)))
+        _redis(url).publish(disconnect_channel(), str(int(user_id)))
     except Exception as exc:  # the revocation itself is committed; sockets re-check on connect
         log.warning("could not publish a disconnect for user %s: %s", user_id, type(exc).__name__)
 
@@ -69,7 +77,7 @@ def disconnect_local(user_id: int) -> int:
 # ---- the listener (one per process that serves sockets) -------------------------------------
 
 _clients: dict[str, object] = {}
-_listeners: dict[str, threading.Thread] = {}
+_listeners: dict[tuple[str, str], threading.Thread] = {}
 _lock = threading.Lock()
 
 
@@ -89,26 +97,27 @@ def _ensure_listener(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     if not url:
         return
+    key = (url, disconnect_channel(app))
     with _lock:
-        if url in _listeners and _listeners[url].is_alive():
+        if key in _listeners and _listeners[key].is_alive():
             return
         ready = threading.Event()
         thread = threading.Thread(
-            target=_listen, args=(url, ready), name="socket-disconnects", daemon=True
+            target=_listen, args=(*key, ready), name="socket-disconnects", daemon=True
         )
-        _listeners[url] = thread
+        _listeners[key] = thread
         thread.start()
     ready.wait(5)  # subscribed before this first socket can be revoked
 
 
-def _listen(url: str, ready: threading.Event) -> None:
+def _listen(url: str, channel: str, ready: threading.Event) -> None:
     import redis
 
     delay = 1.0
     while True:
         try:
             pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
-            pubsub.subscribe(DISCONNECT_CHANNEL)
+            pubsub.subscribe(channel)
             ready.set()
             delay = 1.0
             for message in pubsub.listen():

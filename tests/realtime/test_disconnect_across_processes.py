@@ -6,12 +6,12 @@ what `disconnect_user` publishes in a process that revokes a session.
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 
 import pytest
 
-from seoul_platform.realtime import events
 from support import csrf_token, require_or_skip, signed_in
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -32,6 +32,9 @@ def redis_client():
 @pytest.fixture
 def with_redis(app, redis_client, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    # Parallel test workers share the Redis server: each publishes on a channel of its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    monkeypatch.setitem(app.config, "REALTIME_CHANNEL", f"seoul-test-{worker}:disconnect-user")
     return redis_client
 
 
@@ -50,7 +53,7 @@ def test_a_disconnect_published_by_another_process_closes_this_ones_sockets(
     mine = socket_client_for(signed_in(app, city_member))
     other = socket_client_for(signed_in(app, city_admin))
     assert mine.is_connected() and other.is_connected()
-    with_redis.publish(events.DISCONNECT_CHANNEL, str(city_member.id))
+    with_redis.publish(app.config["REALTIME_CHANNEL"], str(city_member.id))
     assert _wait_until(lambda: not mine.is_connected())
     assert other.is_connected()  # only that user's sockets
 
@@ -59,7 +62,7 @@ def test_revoking_a_session_publishes_the_user_for_the_other_processes(
     app, city_member, with_redis
 ):
     pubsub = with_redis.pubsub(ignore_subscribe_messages=True)
-    pubsub.subscribe(events.DISCONNECT_CHANNEL)
+    pubsub.subscribe(app.config["REALTIME_CHANNEL"])
     client = signed_in(app, city_member)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     message = None
