@@ -292,10 +292,9 @@ def decide_join_request(
     )
     org = request.organization
     applicant = request.applicant
-    org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
-    from ..members.services import claim_name
+    from ..members.services import decide_organization
 
-    claim_name(org)  # approval takes the name (Conflict if taken); a decline frees it
+    decide_organization(org, approve=approve)  # approval takes the name (Conflict if taken)
     if applicant is not None and applicant.status != UserStatus.DELETED:
         # The applicant's account follows the decision; this is the only way out of pending.
         try:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from ..audit.models import AuditEvent
-from ..audit.services import record_event
+from ..audit.services import anonymise_actor, record_event
 from ..db import db
 from ..errors import ValidationError
 from ..lifecycle import transition
 from ..mail.models import OutboundEmail
-from ..members.models import Award
+from ..mail.services import forget_recipient
+from ..members.services import detach_laureate
 from ..notifications.models import Notification
 from ..notifications.services import delete_notifications_of, render_message
 from . import lifecycle
@@ -141,14 +142,9 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
     erase_invitation_addresses(user, old_email)
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     delete_notifications_of(user)
-    db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == old_email))
-    db.session.execute(
-        update(Award).where(Award.laureate_user_id == user.id).values(laureate_user_id=None)
-    )
-    # Sign-in records keep the pseudonymous id but lose the address and IP.
-    db.session.execute(
-        update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip="", detail={})
-    )
+    forget_recipient(old_email)
+    detach_laureate(user.id)
+    anonymise_actor(user.id)  # sign-in records keep the pseudonymous id, lose address and IP
     user.email = anonymised_email(user.id)
     user.email_key = ""  # the look-alike digest is derived from the address: gone too
     user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import literal, select, union_all, update
 
 from ..db import db
 from ..pagination import Page, PageQuery, paginate
@@ -75,3 +75,11 @@ def names_for(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
         )
     stmt = parts[0] if len(parts) == 1 else union_all(*parts)
     return {(kind, id_): name for kind, id_, name in db.session.execute(stmt)}
+
+
+def anonymise_actor(user_id: int) -> None:
+    """A person's account is deleted: their events keep the pseudonymous id (so the log stays
+    whole) but lose the IP address and details such as the address they typed."""
+    db.session.execute(
+        update(AuditEvent).where(AuditEvent.actor_id == user_id).values(ip="", detail={})
+    )

@@ -10,7 +10,7 @@ Without SMTP configuration the outbox is the delivery (development: officials re
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..audit.services import record_event
 from ..db import after_commit, db, utcnow
@@ -85,3 +85,9 @@ def count_by_status() -> dict[MailStatus, int]:
     counts = dict.fromkeys(MailStatus, 0)
     counts.update({MailStatus(status): n for status, n in rows})
     return counts
+
+
+def forget_recipient(address: str) -> int:
+    """A person's account is deleted: the mail addressed to them goes (queued or kept for the
+    development outbox). Returns how many messages were removed."""
+    return db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == address)).rowcount

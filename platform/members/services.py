@@ -10,7 +10,7 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -171,6 +171,21 @@ def claim_name(org: Organization) -> None:
             db.session.flush()
     except IntegrityError as exc:
         raise _duplicate_name() from exc
+
+
+def decide_organization(org: Organization, *, approve: bool) -> None:
+    """The outcome of vetting (called by onboarding when an official decides the join
+    request): the organisation becomes active and takes its name, or is declined and frees
+    it. Flushes; Conflict when an active organisation already holds the name."""
+    org.status = OrgStatus.ACTIVE if approve else OrgStatus.DECLINED
+    claim_name(org)
+
+
+def detach_laureate(user_id: int) -> None:
+    """A person's account is deleted: awards keep the laureate's name, not the account."""
+    db.session.execute(
+        update(Award).where(Award.laureate_user_id == user_id).values(laureate_user_id=None)
+    )
 
 
 def possible_duplicates(orgs: list[Organization]) -> dict[int, list[Organization]]:
