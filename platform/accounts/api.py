@@ -83,18 +83,7 @@ def revoke_token():
 )
 def list_tokens(query: PageQuery):
     page = services.list_api_tokens(current_actor(), query)
-    return paginated(
-        page,
-        TokenPage,
-        lambda t: TokenInfo(
-            id=t.id,
-            name=t.name,
-            created_at=t.created_at,
-            last_used_at=t.last_used_at,
-            expires_at=t.expires_at,
-            revoked_at=t.revoked_at,
-        ),
-    )
+    return paginated(page, TokenPage, TokenInfo.model_validate)
 
 
 @operation(

@@ -39,6 +39,8 @@ class TokenOut(BaseModel):
 class TokenInfo(BaseModel):
     """One of the caller's tokens (never the secret itself)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     created_at: UtcDateTime
