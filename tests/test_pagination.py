@@ -171,7 +171,7 @@ def _main(html: str) -> str:
     """The page's main content without the notice, CSRF tokens and layout whitespace."""
     main = re.search(r'<main id="main".*</main>', html, re.S).group()
     main = re.sub(r'<p class="page-notice" role="status">.*?</p>', "", main, flags=re.S)
-    main = re.sub(r'name="csrf_token" value="[^"]*"', "", main)
+    main = re.sub(r'name="csrf_token"( type="hidden")? value="[^"]*"', "", main)
     return " ".join(main.split())
 
 
