@@ -148,6 +148,8 @@ def _register_blueprints(app: Flask) -> None:
     from .members import views as members_views
     from .notifications import api as notifications_api  # noqa: F401
     from .notifications import views as notifications_views
+    from .pilots import api as pilots_api  # noqa: F401
+    from .pilots import views as pilots_views
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts_views.bp)
@@ -155,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(mail_views.bp)
     app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(pilots_views.bp)
     app.register_blueprint(api.bp)
 
 

@@ -1,0 +1,3 @@
+"""API operations: proposal_api (to be built)."""
+
+from __future__ import annotations

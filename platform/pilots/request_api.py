@@ -1,0 +1,3 @@
+"""API operations: request_api (to be built)."""
+
+from __future__ import annotations
