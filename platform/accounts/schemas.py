@@ -13,8 +13,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from ..api import PageOut, UtcDateTime
-from ..members.schemas import Email, OrganizationInput, clean_text, not_spoofed, single_line
+from ..members.schemas import OrganizationInput
+from ..schemas import Email, PageOut, UtcDateTime, clean_text, not_spoofed, single_line
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 PersonName = Annotated[

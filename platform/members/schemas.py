@@ -6,78 +6,28 @@ import re
 from typing import Annotated
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from ..api import PageOut, UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
 from ..pagination import PageQuery
-from ..text import clean_email, clean_line, clean_multiline, looks_spoofed
-from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
-
-SINGLE_LINE_MESSAGE = _l("Use a single line: line breaks and control characters are not allowed.")
-SPOOF_MESSAGE = _l(
-    "This name mixes alphabets in a way that imitates another name. Write it in one alphabet."
+from ..schemas import (
+    LongText,
+    Name,
+    PageOut,
+    ShortText,
+    UtcDateTime,
+    single_line,
 )
-
-
-def clean_text(value: object) -> object:
-    """Multi-line text: line breaks kept (as \\n), other control characters dropped."""
-    if isinstance(value, str):
-        return clean_multiline(value)
-    return value
-
-
-def single_line(value: object) -> object:
-    """The one definition of a single-line field: NFKC, invisible characters removed,
-    whitespace collapsed; a line break or control character is refused (422), never
-    silently joined: a browser's one-line input cannot send one, so it was crafted, and an
-    API client is better told than surprised."""
-    if isinstance(value, str):
-        try:
-            return clean_line(value)
-        except ValueError:
-            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
-    return value
-
-
-def email_line(value: object) -> object:
-    """An e-mail address: single line, NFKC, no invisible characters, lower case."""
-    if isinstance(value, str):
-        try:
-            return clean_email(value)
-        except ValueError:
-            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
-    return value
-
-
-def not_spoofed(value: str) -> str:
-    if looks_spoofed(value):
-        raise PydanticCustomError("spoofed_name", str(SPOOF_MESSAGE))
-    return value
-
-
-Text = Annotated[str, BeforeValidator(clean_text)]
-Name = Annotated[
-    str,
-    BeforeValidator(single_line),
-    StringConstraints(min_length=2, max_length=160),
-    AfterValidator(not_spoofed),
-]
-ShortText = Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=200)]
-LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=5000)]
-Email = Annotated[EmailStr, BeforeValidator(email_line), Field(max_length=254)]
+from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
 
 def _tag(value: str) -> str:
