@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -40,19 +40,19 @@ OPEN = InvitationStatus.OPEN.value
 def send_invitation_email(invitation: Invitation, org: Organization, inviter: User, raw: str):
     """Queue the invitation e-mail with the link for ``raw`` (in the inviter's language)."""
     link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{raw}"
-    with force_locale(inviter.locale):
-        queue_email(
-            invitation.email,
-            _("You are invited to the Seoul Smart City Prize Platform"),
-            render_template(
-                "emails/invitation.txt",
-                organization=org,
-                inviter=inviter,
-                link=link,
-                days=current_app.config["INVITATION_LIFETIME"].days,
-            ),
-            kind="invitation",
-        )
+    queue_email(
+        invitation.email,
+        _l("You are invited to the Seoul Smart City Prize Platform"),
+        template="emails/invitation.txt",
+        context={
+            "organization": {"id": org.id, "name": org.name},
+            "inviter": {"id": inviter.id, "name": inviter.name},
+            "link": link,
+            "days": current_app.config["INVITATION_LIFETIME"].days,
+        },
+        locale=inviter.locale,
+        kind="invitation",
+    )
 
 
 def get_invitation(actor: User, invitation_id: int) -> Invitation:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.services import record_event
@@ -222,15 +222,17 @@ def apply_to_join(
     db.session.add(request)
     db.session.flush()
     for official in list_officials():
-        with force_locale(official.locale):
-            queue_email(
-                official.email,
-                _("New request to join: %(name)s", name=org.name),
-                render_template(
-                    "emails/join_request_official.txt", organization=org, request=request
-                ),
-                kind="join_request",
-            )
+        queue_email(
+            official.email,
+            _l("New request to join: %(name)s", name=org.name),
+            template="emails/join_request_official.txt",
+            context={
+                "organization": {"id": org.id, "name": org.name, "country": org.country},
+                "join_request": {"id": request.id, "motivation": request.motivation},
+            },
+            locale=official.locale,
+            kind="join_request",
+        )
     record_event(
         "join_request.created",
         actor_id=user.id,
@@ -249,18 +251,18 @@ def join_received_message() -> str:
 
 
 def _tell_holder(holder: User, *, tried: str) -> None:
-    with force_locale(holder.locale):
-        queue_email(
-            holder.email,
-            _("Someone tried to apply with your e-mail address"),
-            render_template(
-                "emails/join_attempt.txt",
-                user=holder,
-                tried=tried,
-                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
-            ),
-            kind="join_attempt",
-        )
+    queue_email(
+        holder.email,
+        _l("Someone tried to apply with your e-mail address"),
+        template="emails/join_attempt.txt",
+        context={
+            "user": {"name": holder.name},
+            "tried": tried,
+            "link": f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+        },
+        locale=holder.locale,
+        kind="join_attempt",
+    )
 
 
 def decide_join_request(
@@ -321,20 +323,20 @@ def decide_join_request(
             {"organization": org.name},
             link=f"/organizations/{org.id}" if approve else "",
         )
-        with force_locale(applicant.locale):
-            queue_email(
-                applicant.email,
-                _("Your request to join was approved")
-                if approve
-                else _("Your request to join was declined"),
-                render_template(
-                    "emails/join_request_decided.txt",
-                    organization=org,
-                    approved=approve,
-                    reason=reason.strip(),
-                ),
-                kind="join_request_decided",
-            )
+        queue_email(
+            applicant.email,
+            _l("Your request to join was approved")
+            if approve
+            else _l("Your request to join was declined"),
+            template="emails/join_request_decided.txt",
+            context={
+                "organization": {"id": org.id, "name": org.name},
+                "approved": approve,
+                "reason": reason.strip(),
+            },
+            locale=applicant.locale,
+            kind="join_request_decided",
+        )
     record_event(
         f"join_request.{status.value}",
         actor_id=actor.id,

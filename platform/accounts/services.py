@@ -9,9 +9,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -328,17 +328,17 @@ def tell_password_changed(user: User) -> None:
     """A notification and an e-mail (in the person's language): if it was not them, they
     learn it on every channel they still have."""
     notify([user], "password.changed", link="/account")
-    with force_locale(user.locale):
-        queue_email(
-            user.email,
-            _("Your password was changed"),
-            render_template(
-                "emails/password_changed.txt",
-                user=user,
-                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
-            ),
-            kind="password_changed",
-        )
+    queue_email(
+        user.email,
+        _l("Your password was changed"),
+        template="emails/password_changed.txt",
+        context={
+            "user": {"name": user.name},
+            "link": f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+        },
+        locale=user.locale,
+        kind="password_changed",
+    )
 
 
 def request_password_reset(email: str, *, ip: str = "") -> None:
@@ -354,18 +354,18 @@ def request_password_reset(email: str, *, ip: str = "") -> None:
         PasswordReset(user_id=user.id, token_hash=hashed, expires_at=utcnow() + lifetime)
     )
     link = f"{current_app.config['PUBLIC_BASE_URL']}/reset-password/{raw}"
-    with force_locale(user.locale):
-        queue_email(
-            user.email,
-            _("Reset your password"),
-            render_template(
-                "emails/password_reset.txt",
-                user=user,
-                link=link,
-                minutes=int(lifetime.total_seconds() // 60),
-            ),
-            kind="password_reset",
-        )
+    queue_email(
+        user.email,
+        _l("Reset your password"),
+        template="emails/password_reset.txt",
+        context={
+            "user": {"name": user.name},
+            "link": link,
+            "minutes": int(lifetime.total_seconds() // 60),
+        },
+        locale=user.locale,
+        kind="password_reset",
+    )
     record_event("password_reset.requested", actor_id=user.id, ip=ip)
 
 

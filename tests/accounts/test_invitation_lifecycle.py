@@ -20,6 +20,7 @@ from seoul_platform.accounts.services import set_user_status
 from seoul_platform.audit.models import StateChange
 from seoul_platform.db import unit_of_work
 from seoul_platform.lifecycle import history
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from support import PASSWORD, bearer, csrf_token, signed_in
 
@@ -38,7 +39,8 @@ def _status(db, invitation_id: int) -> InvitationStatus:
 
 
 def _mails_to(db, email: str) -> list[str]:
-    return list(db.session.scalars(select(OutboundEmail.body).where(OutboundEmail.to == email)))
+    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == email))
+    return [render_text(mail) for mail in mails]
 
 
 def _csrf_headers(client):
