@@ -10,10 +10,10 @@ import html
 import re
 from pathlib import Path
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.db import db as _db
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.schemas import OrganizationInput
+from seoul_platform.onboarding import services as onboarding
 from support import PASSWORD, csrf_token, queue_text
 
 KO = {"Accept-Language": "ko"}  # anonymous visitors; a signed-in account's locale wins over it

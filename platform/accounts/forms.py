@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     PasswordField,
     SelectField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -81,17 +80,6 @@ class NewPasswordForm(FlaskForm):
         check_password_field(field, email=self._owner_email, name=self.owner_name())
 
 
-class AcceptInvitationForm(NewPasswordForm):
-    name = LineField(
-        _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
-        render_kw={"autocomplete": "name"},
-    )
-
-    def owner_name(self) -> str:
-        return self.name.data or ""
-
-
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
@@ -135,16 +123,13 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (sent to the applicant; required to decline)"),
-        validators=[Optional(), Length(max=2000)],
-    )
-
-
 class ApiTokenForm(FlaskForm):
     name = LineField(
         _l("Name of the token"),
         validators=[DataRequired(), Length(max=80)],
         description=_l("What it is for, so you can recognise it later; for example: CI export"),
     )
+
+
+class CsrfForm(FlaskForm):
+    """Nothing but the CSRF token: for buttons that post (revoke a token, change a status)."""

@@ -1,7 +1,8 @@
 """Accounts: creating people, signing in and out, passwords, sessions and API tokens.
 
 Every function flushes at most; the caller (request, CLI command or test) commits once.
-Invitations and join requests are in onboarding.py; data export and deletion in privacy.py.
+Invitations and join requests are onboarding's (platform/onboarding/); data export and
+deletion are in privacy.py; what accounts tells the features above it, in signals.py.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "revoke_own_api_token",
     "revoke_sessions",
     "set_user_status",
+    "settle_applicant",
     "start_session",
 ]
 
@@ -222,19 +224,12 @@ class AccountUnavailable(PermissionDenied):
 
 
 def _unavailable(user: User, ip: str) -> AccountUnavailable:
-    from .models import JoinRequest, JoinRequestStatus
+    from .signals import account_refusal_requested
 
-    declined = db.session.scalar(
-        select(JoinRequest)
-        .where(
-            JoinRequest.applicant_id == user.id,
-            JoinRequest.status == JoinRequestStatus.DECLINED,
-        )
-        .order_by(JoinRequest.decided_at.desc())
-        .limit(1)
-    )
-    if declined is not None:
-        return AccountUnavailable(user=user, state="declined", reason=declined.reason, ip=ip)
+    for _receiver, answer in account_refusal_requested.send(user):
+        if answer is not None:  # e.g. onboarding: ("declined", the official's reason)
+            state, reason = answer
+            return AccountUnavailable(user=user, state=state, reason=reason, ip=ip)
     return AccountUnavailable(user=user, state="disabled", ip=ip)
 
 
@@ -413,11 +408,11 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
     """An official disables an active account or enables a disabled one (accounts/lifecycle.py:
     a pending applicant is decided only through their join request, a declined one stays
     declined). Compare-and-set with a history entry; Conflict naming the account's state when
-    it is not in the expected one. Disabling revokes every session and token and the open
-    invitations the person sent."""
+    it is not in the expected one. Disabling revokes every session and token and sends
+    ``account_disabled`` (accounts/signals.py: the open invitations the person sent go)."""
     from ..lifecycle import transition
     from . import lifecycle
-    from .invitations import revoke_invitations_sent_by
+    from .signals import account_disabled
 
     if not actor.is_official:
         raise PermissionDenied(_("Only Seoul officials may do this."))
@@ -438,10 +433,39 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
     )
     if status == UserStatus.DISABLED:
         revoke_sessions(user, api_tokens=True)
-        revoke_invitations_sent_by(user, actor=actor, reason="sender disabled")
+        account_disabled.send(user, actor=actor)  # onboarding revokes their open invitations
     kind = "account.disabled" if status == UserStatus.DISABLED else "account.enabled"
     notify([user], kind, link="/account")  # the disabled see it when enabled again
     record_event(f"user.{status.value}", actor_id=actor.id, target_type="user", target_id=user.id)
+
+
+def settle_applicant(actor: User, user: User, *, approved: bool, reason: str) -> None:
+    """An applicant's account follows the decision on their join request (onboarding): pending
+    -> active or declined, by the system, with a history entry; this is the only way out of
+    pending. Declining also revokes every session and token. Conflict when a declined
+    applicant is not pending; approving an account that is already active (enabled before
+    vetting was enforced) changes nothing."""
+    from ..lifecycle import SYSTEM, transition
+    from . import lifecycle
+
+    try:
+        transition(
+            lifecycle.USER,
+            User,
+            user.id,
+            expected=UserStatus.PENDING,
+            to=UserStatus.ACTIVE if approved else UserStatus.DECLINED,
+            actor=actor,
+            roles={SYSTEM},
+            reason=reason,
+        )
+    except Conflict:
+        # Approving an account enabled before vetting was enforced: already where it
+        # should be. Declining one stays refused (it would leave the account active).
+        if not approved:
+            raise
+    if not approved:
+        revoke_sessions(user, api_tokens=True)
 
 
 def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, ApiToken]:

@@ -119,3 +119,26 @@ def forget_recipient(address: str) -> int:
     """A person's account is deleted: the mail addressed to them goes (queued or kept for the
     development outbox). Returns how many messages were removed."""
     return db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == address)).rowcount
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user, *, old_email: str, **_ignored) -> None:
+    """account_deleted: the mail addressed to the person goes."""
+    forget_recipient(old_email)
+
+
+def export_person(user, **_ignored) -> dict:
+    """personal_data_requested: the subjects of the mail addressed to the person."""
+    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == user.email))
+    return {
+        "emails_to_you": [
+            {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
+            for m in mails
+        ]
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

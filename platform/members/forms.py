@@ -1,4 +1,4 @@
-"""Forms for organisation profiles, awards, invitations and joining."""
+"""Forms for organisation profiles and awards (joining and inviting: onboarding/forms.py)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
-    PasswordField,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
-    EqualTo,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from ..accounts.forms import PASSWORD_HELP, check_password_field
-from ..accounts.passwords import MAX_LENGTH
 from ..forms import (
-    LineEmailField,
     LineField,
     LineURLField,
     MultiCheckboxField,
     choices,
-    not_spoofed,
 )
 from .labels import (
     AWARD_CATEGORY_LABELS,
@@ -142,43 +135,6 @@ class OrganizationForm(FlaskForm):
         self.size.data = org.size.value if org.size else ""
 
 
-class JoinForm(OrganizationForm):
-    kind = SelectField(
-        _l("Kind of organisation"),
-        choices=choices(
-            [("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])]
-        ),
-    )
-    person_name = LineField(
-        _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
-        render_kw={"autocomplete": "name"},
-    )
-    email = LineEmailField(
-        _l("Your e-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
-        render_kw={"autocomplete": "email"},
-    )
-    password = PasswordField(
-        _l("Choose a password"),
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],
-        description=PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    motivation = TextAreaField(
-        _l("Why do you want to join? What could you offer winning cities?"),
-        validators=[DataRequired(), Length(max=3000)],
-    )
-
-    def validate_password(self, field) -> None:
-        check_password_field(field, email=self.email.data or "", name=self.person_name.data or "")
-
-
 class AwardForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
     category = SelectField(
@@ -192,14 +148,4 @@ class AwardForm(FlaskForm):
     partner = LineField(
         _l("Partner organisation (Special Mentions, e.g. GGGI, IMD)"),
         validators=[Optional(), Length(max=120)],
-    )
-
-
-class InviteForm(FlaskForm):
-    email = LineEmailField(
-        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
-    )
-    org_role = SelectField(
-        _l("Role in the organisation"),
-        choices=choices([("member", _l("Member")), ("admin", _l("Administrator"))]),
     )

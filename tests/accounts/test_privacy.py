@@ -71,9 +71,9 @@ def _register(client, email: str):
 
 def test_anonymised_address_cannot_be_registered_first(app, city_member, official, city, db):
     """An attacker who registers the address a deletion would use cannot block it."""
-    from seoul_platform.accounts import onboarding
     from seoul_platform.accounts.privacy import anonymised_email
     from seoul_platform.errors import ValidationError
+    from seoul_platform.onboarding import services as onboarding
 
     user_id = city_member.id
     attacker = app.test_client()

@@ -2,7 +2,11 @@
 
 * services and the other non-web modules never read the request or render templates: the
   actor and the input are parameters, mail is queued as a template name and a context;
-* feature schemas take their shared types from platform/schemas.py, never from api.py.
+* feature schemas take their shared types from platform/schemas.py, never from api.py;
+* the people stack is one-way: accounts (people, sessions, passwords, tokens) <- members
+  (organisations) <- onboarding (invitations, join requests). accounts imports neither
+  members nor onboarding, members does not import onboarding; where accounts must reach
+  them it sends the signals of accounts/signals.py. Type-checking imports count too.
 """
 
 from __future__ import annotations
@@ -105,3 +109,46 @@ def test_feature_schemas_do_not_import_the_api_blueprint():
         if module == "api" or module.startswith("api.")
     ]
     assert offenders == []
+
+
+# feature -> the features it must never import (at any level, in any of its modules)
+FORBIDDEN = {
+    "accounts": {"members", "onboarding"},
+    "members": {"onboarding"},
+}
+
+
+def _feature_of(module: str) -> str:
+    return module.split(".", 1)[0]
+
+
+def test_the_people_stack_is_one_way():
+    offenders = []
+    for name, tree in _modules():
+        feature = name.split("/", 1)[0]
+        for line, module in _imported_modules(name, tree):
+            if _feature_of(module) in FORBIDDEN.get(feature, ()):
+                offenders.append(f"{name}:{line} imports {module}")
+    assert offenders == []
+
+
+def test_the_import_checker_resolves_relative_and_absolute_imports():
+    source = (
+        "from ..members.services import detach_laureate\n"
+        "from .. import onboarding\n"
+        "from . import services\n"
+        "def f():\n"
+        "    import seoul_platform.onboarding.models\n"
+        "    from seoul_platform.members import views\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..api import PageOut\n"
+    )
+    found = [m for _line, m in _imported_modules("accounts/privacy.py", ast.parse(source))]
+    assert found == [
+        "members.services.detach_laureate",
+        "onboarding",
+        "accounts.services",
+        "onboarding.models",
+        "members.views",
+        "api.PageOut",
+    ]

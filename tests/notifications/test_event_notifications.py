@@ -8,13 +8,14 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding, privacy, services
+from seoul_platform.accounts import privacy, services
 from seoul_platform.accounts.models import UserStatus
 from seoul_platform.errors import Conflict
 from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.schemas import OrganizationInput
 from seoul_platform.notifications.models import Notification
+from seoul_platform.onboarding import services as onboarding
 from support import PASSWORD, csrf_token, signed_in
 
 NEW_PASSWORD = "a brand new passphrase 77"

@@ -2,8 +2,8 @@
 follow a sender being disabled or a person deleting their account.
 
 Every change of an invitation's status goes through `lifecycle.transition` with the table in
-accounts/lifecycle.py, so each one is a compare-and-set with a history entry. Creating and
-accepting invitations is in onboarding.py.
+onboarding/lifecycle.py, so each one is a compare-and-set with a history entry. Creating and
+accepting invitations is in services.py.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
+from ..accounts.services import email_taken
+from ..accounts.tokens import new_secret
 from ..audit.services import record_event
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
@@ -24,7 +27,7 @@ from ..mail.services import queue_email
 from ..members.models import Organization, OrgStatus
 from ..pagination import Page, PageQuery, paginate
 from . import lifecycle
-from .models import ERASED_EMAIL, Invitation, InvitationStatus, User
+from .models import ERASED_EMAIL, Invitation, InvitationStatus
 from .permissions import (
     can_resend_invitation,
     can_revoke_invitation,
@@ -32,7 +35,6 @@ from .permissions import (
     invitation_roles,
     visible_invitations,
 )
-from .tokens import new_secret
 
 OPEN = InvitationStatus.OPEN.value
 
@@ -104,8 +106,6 @@ def resend_invitation(actor: User, invitation_id: int) -> tuple[Invitation, str]
     and the invitation is valid for a full lifetime from now. Returns the invitation and the
     raw token. Conflict if it was accepted or revoked (or the address has an account by now),
     NotFound / PermissionDenied as for revoking."""
-    from .services import email_taken
-
     invitation = get_invitation(actor, invitation_id)
     if not can_resend_invitation(actor, invitation):
         raise PermissionDenied(_("You may not resend this invitation."))

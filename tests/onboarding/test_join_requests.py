@@ -7,8 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding
-from seoul_platform.accounts.models import JoinRequest, JoinRequestStatus, User, UserStatus
+from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.accounts.services import set_user_status
 from seoul_platform.audit.models import StateChange
 from seoul_platform.db import unit_of_work
@@ -17,6 +16,8 @@ from seoul_platform.lifecycle import history
 from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
+from seoul_platform.onboarding import services as onboarding
+from seoul_platform.onboarding.models import JoinRequest, JoinRequestStatus
 from support import PASSWORD, bearer, csrf_token, login
 
 FORM = {

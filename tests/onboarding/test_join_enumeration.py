@@ -7,10 +7,11 @@ import re
 
 from sqlalchemy import func, select
 
-from seoul_platform.accounts.models import JoinRequest, User
+from seoul_platform.accounts.models import User
 from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
+from seoul_platform.onboarding.models import JoinRequest
 from support import bearer, csrf_token
 
 PASSPHRASE = "a long enough passphrase"

@@ -7,27 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..audit.services import record_event
-from ..db import as_utc, db, utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..lifecycle import N_, SYSTEM, transition
-from ..mail.services import queue_email
-from ..members.models import OrgKind, OrgStatus
-from ..notifications.services import notify
-from ..pagination import Page, PageQuery, paginate
-from . import lifecycle
-from .invitations import revoke_open_invitations, send_invitation_email
-from .models import (
-    Invitation,
-    InvitationStatus,
-    JoinRequest,
-    JoinRequestStatus,
-    OrgRole,
-    User,
-    UserStatus,
-)
-from .passwords import hash_password
-from .services import (
+from ..accounts import services as accounts
+from ..accounts.models import OrgRole, User, UserStatus
+from ..accounts.passwords import hash_password
+from ..accounts.services import (
     check_password_policy,
     create_user,
     email_lookalike,
@@ -35,10 +18,27 @@ from .services import (
     is_registrable_email,
     list_officials,
     normalize_email,
-    revoke_sessions,
     unregistrable_email,
 )
-from .tokens import digest, new_secret
+from ..accounts.tokens import digest, new_secret
+from ..audit.services import record_event
+from ..db import as_utc, db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..lifecycle import N_, transition
+from ..mail.services import queue_email
+from ..members.models import OrgKind, OrgStatus
+from ..members.permissions import can_invite_member
+from ..members.services import create_organization_record, decide_organization, find_organization
+from ..notifications.services import notify
+from ..pagination import Page, PageQuery, paginate
+from . import lifecycle
+from .invitations import (
+    erase_invitation_addresses,
+    revoke_invitations_sent_by,
+    revoke_open_invitations,
+    send_invitation_email,
+)
+from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus
 
 
 def _require_official(actor: User) -> None:
@@ -54,9 +54,6 @@ def create_invitation(
     e-mail. Returns the invitation and the raw token (shown to nobody but the e-mail).
     Raises Conflict if the address already has an account, NotFound for an unknown
     organisation."""
-    from ..members.permissions import can_invite_member
-    from ..members.services import find_organization
-
     email = normalize_email(email)
     org = find_organization(organization_id)
     if org.status != OrgStatus.ACTIVE:
@@ -179,8 +176,6 @@ def apply_to_join(
       while an active organisation holds the name is refused then (Conflict), to the
       official, who may see it. Refusing here would reveal pending or declined applicants.
     """
-    from ..members.services import create_organization_record
-
     if org_fields.get("kind") not in (
         OrgKind.COMPANY,
         OrgKind.INSTITUTION,
@@ -269,7 +264,7 @@ def decide_join_request(
     actor: User, request_id: int, *, approve: bool, reason: str = ""
 ) -> JoinRequest:
     """An official approves or declines. Compare-and-set on the pending status (see
-    accounts/lifecycle.py): of concurrent decisions exactly one applies and writes history;
+    onboarding/lifecycle.py): of concurrent decisions exactly one applies and writes history;
     the others get Conflict naming the decision taken. The applicant's account moves with it
     (pending -> active or declined)."""
     _require_official(actor)
@@ -294,29 +289,12 @@ def decide_join_request(
     )
     org = request.organization
     applicant = request.applicant
-    from ..members.services import decide_organization
-
     decide_organization(org, approve=approve)  # approval takes the name (Conflict if taken)
     if applicant is not None and applicant.status != UserStatus.DELETED:
         # The applicant's account follows the decision; this is the only way out of pending.
-        try:
-            transition(
-                lifecycle.USER,
-                User,
-                applicant.id,
-                expected=UserStatus.PENDING,
-                to=UserStatus.ACTIVE if approve else UserStatus.DECLINED,
-                actor=actor,
-                roles={SYSTEM},
-                reason=f"join request {request.id} {status.value}",
-            )
-        except Conflict:
-            # Approving an account enabled before vetting was enforced: already where it
-            # should be. Declining one stays refused (it would leave the account active).
-            if not approve:
-                raise
-        if not approve:
-            revoke_sessions(applicant, api_tokens=True)
+        accounts.settle_applicant(
+            actor, applicant, approved=approve, reason=f"join request {request.id} {status.value}"
+        )
         notify(
             [applicant],
             f"join_request.{status.value}",
@@ -354,3 +332,61 @@ def list_join_requests(status: JoinRequestStatus | None, page: PageQuery) -> Pag
         stmt = stmt.where(JoinRequest.status == status)
     stmt = stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
     return paginate(stmt.order_by(JoinRequest.id.desc()), page)
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user: User, *, old_email: str, **_ignored) -> None:
+    """account_deleted: the invitations addressed to the person and those they sent lose the
+    address; the open ones are revoked."""
+    erase_invitation_addresses(user, old_email)
+
+
+def revoke_invitations_of_disabled(user: User, *, actor: User | None, **_ignored) -> None:
+    """account_disabled: a sender who is disabled stops vouching for anyone."""
+    revoke_invitations_sent_by(user, actor=actor, reason="sender disabled")
+
+
+def explain_refusal(user: User, **_ignored) -> tuple[str, str] | None:
+    """account_refusal_requested: an applicant whose join request was declined is told so,
+    with the official's reason."""
+    declined = db.session.scalar(
+        select(JoinRequest)
+        .where(
+            JoinRequest.applicant_id == user.id,
+            JoinRequest.status == JoinRequestStatus.DECLINED,
+        )
+        .order_by(JoinRequest.decided_at.desc())
+        .limit(1)
+    )
+    return ("declined", declined.reason) if declined is not None else None
+
+
+def export_person(user: User, **_ignored) -> dict:
+    """personal_data_requested: the person's join requests and the invitations they sent."""
+    join = db.session.scalars(select(JoinRequest).where(JoinRequest.applicant_id == user.id))
+    invitations = db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
+    return {
+        "join_requests": [
+            {
+                "id": j.id,
+                "status": j.status.value,
+                "motivation": j.motivation,
+                "created_at": _iso(j.created_at),
+            }
+            for j in join
+        ],
+        "invitations_sent": [
+            {
+                "email": i.email,
+                "organization_id": i.organization_id,
+                "created_at": _iso(i.created_at),
+            }
+            for i in invitations
+        ],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

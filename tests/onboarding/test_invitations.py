@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding
-from seoul_platform.accounts.models import Invitation, OrgRole, User
+from seoul_platform.accounts.models import OrgRole, User
 from seoul_platform.db import utcnow
 from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
+from seoul_platform.onboarding import services as onboarding
+from seoul_platform.onboarding.models import Invitation
 from support import csrf_token, signed_in
 
 LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)")
