@@ -137,16 +137,22 @@ def resend_invitation(actor: User, invitation_id: int) -> tuple[Invitation, str]
     return invitation, raw
 
 
-def revoke_open_invitations(
-    where: Iterable[ColumnElement[bool]], *, actor: User | None, reason: str
+def _move_open_invitations(
+    where: Iterable[ColumnElement[bool]],
+    *,
+    to: InvitationStatus,
+    actor: User | None,
+    reason: str,
+    values: dict | None = None,
+    guard: Iterable[ColumnElement[bool]] = (),
 ) -> int:
-    """Revoke, as the system, every open invitation matching ``where`` (each with its own
-    compare-and-set and history entry; one that moved meanwhile is left as it is). Returns
-    how many were revoked."""
+    """Move, as the system, every open invitation matching ``where`` to ``to``, each with its
+    own compare-and-set (also checking ``guard``) and history entry; one that moved meanwhile
+    is left as it is. Returns how many moved."""
     ids = db.session.scalars(
         select(Invitation.id).where(Invitation.status == OPEN, *where).order_by(Invitation.id)
     ).all()
-    revoked = 0
+    moved = 0
     for invitation_id in ids:
         try:
             transition(
@@ -154,16 +160,31 @@ def revoke_open_invitations(
                 Invitation,
                 invitation_id,
                 expected=OPEN,
-                to=InvitationStatus.REVOKED,
+                to=to,
                 actor=actor,
                 roles={SYSTEM},
                 reason=reason,
-                values={"revoked_at": utcnow()},
+                values=values,
+                where=guard,
             )
         except Conflict:
-            continue  # accepted or revoked by someone else a moment ago: nothing to do
-        revoked += 1
-    return revoked
+            continue  # accepted, revoked or resent by someone else a moment ago
+        moved += 1
+    return moved
+
+
+def revoke_open_invitations(
+    where: Iterable[ColumnElement[bool]], *, actor: User | None, reason: str
+) -> int:
+    """Revoke, as the system, every open invitation matching ``where``. Returns how many were
+    revoked."""
+    return _move_open_invitations(
+        where,
+        to=InvitationStatus.REVOKED,
+        actor=actor,
+        reason=reason,
+        values={"revoked_at": utcnow()},
+    )
 
 
 def revoke_invitations_sent_by(user: User, *, actor: User | None, reason: str) -> int:
@@ -189,25 +210,11 @@ def erase_invitation_addresses(user: User, old_email: str) -> None:
 def expire_overdue_invitations() -> int:
     """Move every open invitation past its expiry to "expired" (for a periodic job). Links are
     refused once past expiry whether or not this ran; this makes the state say so too."""
-    now = utcnow()
-    ids = db.session.scalars(
-        select(Invitation.id).where(Invitation.status == OPEN, Invitation.expires_at < now)
-    ).all()
-    expired = 0
-    for invitation_id in ids:
-        try:
-            transition(
-                lifecycle.INVITATION,
-                Invitation,
-                invitation_id,
-                expected=OPEN,
-                to=InvitationStatus.EXPIRED,
-                actor=None,
-                roles={SYSTEM},
-                reason="expired",
-                where=[Invitation.expires_at < now],  # not if resent meanwhile
-            )
-        except Conflict:
-            continue
-        expired += 1
-    return expired
+    overdue = [Invitation.expires_at < utcnow()]
+    return _move_open_invitations(
+        overdue,
+        to=InvitationStatus.EXPIRED,
+        actor=None,
+        reason="expired",
+        guard=overdue,  # not if resent meanwhile
+    )
