@@ -19,6 +19,13 @@ from .text import clean_email, clean_line, clean_multiline, looks_spoofed
 
 MAX_ID = 2**31 - 1  # ids fit PostgreSQL's INTEGER
 
+# Limits of the shared field types, named once: the WTForms forms of the same fields use these
+# (their Length validators also give the browser its maxlength).
+NAME_MIN, NAME_MAX = 2, 160
+SHORT_TEXT_MAX = 200
+LONG_TEXT_MAX = 5000
+EMAIL_MAX = 254
+
 UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 """A timestamp that always serialises with its UTC offset (SQLite hands back naive values)."""
 
@@ -77,9 +84,11 @@ Text = Annotated[str, BeforeValidator(clean_text)]
 Name = Annotated[
     str,
     BeforeValidator(single_line),
-    StringConstraints(min_length=2, max_length=160),
+    StringConstraints(min_length=NAME_MIN, max_length=NAME_MAX),
     AfterValidator(not_spoofed),
 ]
-ShortText = Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=200)]
-LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=5000)]
-Email = Annotated[EmailStr, BeforeValidator(email_line), Field(max_length=254)]
+ShortText = Annotated[
+    str, BeforeValidator(single_line), StringConstraints(max_length=SHORT_TEXT_MAX)
+]
+LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=LONG_TEXT_MAX)]
+Email = Annotated[EmailStr, BeforeValidator(email_line), Field(max_length=EMAIL_MAX)]

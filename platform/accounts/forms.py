@@ -20,7 +20,9 @@ from wtforms.validators import (
 )
 
 from ..forms import LineEmailField, LineField, not_spoofed
+from ..schemas import EMAIL_MAX
 from .passwords import MAX_LENGTH, password_problems, verify_password
+from .schemas import PERSON_NAME_MAX
 
 PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong password.")
 
@@ -28,7 +30,7 @@ PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong 
 class LoginForm(FlaskForm):
     email = LineEmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
@@ -42,7 +44,7 @@ class LoginForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = LineEmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "email"},
     )
 
@@ -101,7 +103,7 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(FlaskForm):
     name = LineField(
         _l("Name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
+        validators=[DataRequired(), Length(max=PERSON_NAME_MAX), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
     job_title = LineField(

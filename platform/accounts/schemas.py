@@ -12,20 +12,23 @@ from pydantic import (
     StringConstraints,
 )
 
-from ..schemas import PageOut, UtcDateTime, not_spoofed, single_line
+from ..schemas import EMAIL_MAX, PageOut, UtcDateTime, not_spoofed, single_line
+from .passwords import MAX_LENGTH
 
-Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+PERSON_NAME_MAX = 120  # users.name; the forms of a person's name use it too
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
 PersonName = Annotated[
     str,
     BeforeValidator(single_line),
-    StringConstraints(min_length=1, max_length=120),
+    StringConstraints(min_length=1, max_length=PERSON_NAME_MAX),
     AfterValidator(not_spoofed),
 ]
 
 
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    email: Annotated[str, StringConstraints(min_length=3, max_length=EMAIL_MAX)]
     password: Password
 
 

@@ -23,6 +23,7 @@ from ..forms import (
     MultiCheckboxField,
     choices,
 )
+from ..schemas import LONG_TEXT_MAX, NAME_MAX, NAME_MIN, SHORT_TEXT_MAX
 from .labels import (
     AWARD_CATEGORY_LABELS,
     KIND_LABELS,
@@ -33,6 +34,14 @@ from .labels import (
     STAGE_LABELS,
     parse_languages,
 )
+from .schemas import (
+    FIRST_AWARD_YEAR,
+    LAST_AWARD_YEAR,
+    LAUREATE_MAX,
+    PARTNER_MAX,
+    POPULATION_MAX,
+    WEBSITE_MAX,
+)
 
 
 def _choices(labels: dict) -> list:
@@ -41,7 +50,7 @@ def _choices(labels: dict) -> list:
 
 class OrganizationForm(FlaskForm):
     kind = SelectField(_l("Kind of organisation"), choices=_choices(KIND_LABELS))
-    name = LineField(_l("Name"), validators=[DataRequired(), Length(min=2, max=160)])
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(min=NAME_MIN, max=NAME_MAX)])
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
@@ -56,10 +65,12 @@ class OrganizationForm(FlaskForm):
     )
     website = LineURLField(
         _l("Website"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=WEBSITE_MAX)],
         description=_l("A full address starting with https://"),
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=LONG_TEXT_MAX)]
+    )
     sectors = MultiCheckboxField(_l("Sectors"), choices=_choices(SECTOR_LABELS))
     technologies = LineField(
         _l("Technologies and capabilities"),
@@ -77,7 +88,7 @@ class OrganizationForm(FlaskForm):
         validators=[Optional()],
     )
     population = IntegerField(
-        _l("Population (cities)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+        _l("Population (cities)"), validators=[Optional(), NumberRange(min=0, max=POPULATION_MAX)]
     )
     size = SelectField(
         _l("Company size (companies)"),
@@ -136,16 +147,21 @@ class OrganizationForm(FlaskForm):
 
 
 class AwardForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
+    year = IntegerField(
+        _l("Year"),
+        validators=[DataRequired(), NumberRange(min=FIRST_AWARD_YEAR, max=LAST_AWARD_YEAR)],
+    )
     category = SelectField(
         _l("Category"),
         choices=choices([*AWARD_CATEGORY_LABELS.items(), ("", _l("Not stated in the source"))]),
     )
-    project_title = LineField(_l("Project title"), validators=[Optional(), Length(max=200)])
+    project_title = LineField(
+        _l("Project title"), validators=[Optional(), Length(max=SHORT_TEXT_MAX)]
+    )
     laureate_name = LineField(
-        _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]
+        _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=LAUREATE_MAX)]
     )
     partner = LineField(
         _l("Partner organisation (Special Mentions, e.g. GGGI, IMD)"),
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=PARTNER_MAX)],
     )

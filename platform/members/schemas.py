@@ -29,6 +29,13 @@ from ..schemas import (
 )
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
+# Limits the forms share (members/forms.py): one definition each.
+WEBSITE_MAX = 300
+LAUREATE_MAX = 160
+PARTNER_MAX = 120
+FIRST_AWARD_YEAR, LAST_AWARD_YEAR = 2023, 2100
+POPULATION_MAX = 100_000_000
+
 
 def _tag(value: str) -> str:
     value = " ".join(value.lower().split())
@@ -63,7 +70,10 @@ def _website(value: str) -> str:
 Country = Annotated[str, BeforeValidator(single_line), AfterValidator(_country)]
 Language = Annotated[str, BeforeValidator(single_line), AfterValidator(_language)]
 Website = Annotated[
-    str, BeforeValidator(single_line), StringConstraints(max_length=300), AfterValidator(_website)
+    str,
+    BeforeValidator(single_line),
+    StringConstraints(max_length=WEBSITE_MAX),
+    AfterValidator(_website),
 ]
 
 
@@ -95,7 +105,7 @@ class OrganizationFields(BaseModel):
         default_factory=list, max_length=20
     )
     development_stage: int | None = Field(None, ge=1, le=5)
-    population: int | None = Field(None, ge=0, le=100_000_000)
+    population: int | None = Field(None, ge=0, le=POPULATION_MAX)
     size: CompanySize | None = None
 
     @field_validator("languages", "sectors", "technologies", "challenges")
@@ -134,7 +144,7 @@ class OrganizationPatch(BaseModel):
         None, max_length=20
     )
     development_stage: int | None = Field(None, ge=1, le=5)
-    population: int | None = Field(None, ge=0, le=100_000_000)
+    population: int | None = Field(None, ge=0, le=POPULATION_MAX)
     size: CompanySize | None = None
 
     @field_validator("languages", "sectors", "technologies", "challenges")
@@ -146,14 +156,16 @@ class OrganizationPatch(BaseModel):
 class AwardInput(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    year: int = Field(ge=2023, le=2100)
+    year: int = Field(ge=FIRST_AWARD_YEAR, le=LAST_AWARD_YEAR)
     # None (or "" from the form): the source does not state the category.
     category: Annotated[AwardCategory | None, BeforeValidator(lambda v: v or None)] = None
     project_title: ShortText = ""
     laureate_name: Annotated[
-        str, BeforeValidator(single_line), StringConstraints(max_length=160)
+        str, BeforeValidator(single_line), StringConstraints(max_length=LAUREATE_MAX)
     ] = ""
-    partner: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=120)] = ""
+    partner: Annotated[
+        str, BeforeValidator(single_line), StringConstraints(max_length=PARTNER_MAX)
+    ] = ""
 
     @model_validator(mode="after")
     def _title_or_laureate(self) -> AwardInput:
@@ -174,7 +186,7 @@ class DirectoryQuery(PageQuery):
     sector: Sector | None = None
     region: Region | None = None
     country: Country | None = None
-    award_year: int | None = Field(None, ge=2023, le=2100)
+    award_year: int | None = Field(None, ge=FIRST_AWARD_YEAR, le=LAST_AWARD_YEAR)
     award_category: AwardCategory | None = None
     technology: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=60)] = ""
 

@@ -9,15 +9,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..accounts.forms import PASSWORD_HELP, NewPasswordForm, check_password_field
 from ..accounts.passwords import MAX_LENGTH
+from ..accounts.schemas import PERSON_NAME_MAX
 from ..forms import LineEmailField, LineField, choices, not_spoofed
 from ..members.forms import OrganizationForm
 from ..members.labels import KIND_LABELS
+from ..schemas import EMAIL_MAX
+from .schemas import MOTIVATION_MAX, REASON_MAX
 
 
 class AcceptInvitationForm(NewPasswordForm):
     name = LineField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
+        validators=[DataRequired(), Length(max=PERSON_NAME_MAX), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
 
@@ -34,12 +37,12 @@ class JoinForm(OrganizationForm):
     )
     person_name = LineField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
+        validators=[DataRequired(), Length(max=PERSON_NAME_MAX), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
     email = LineEmailField(
         _l("Your e-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
@@ -55,7 +58,7 @@ class JoinForm(OrganizationForm):
     )
     motivation = TextAreaField(
         _l("Why do you want to join? What could you offer winning cities?"),
-        validators=[DataRequired(), Length(max=3000)],
+        validators=[DataRequired(), Length(max=MOTIVATION_MAX)],
     )
 
     def validate_password(self, field) -> None:
@@ -65,13 +68,13 @@ class JoinForm(OrganizationForm):
 class DecisionForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (sent to the applicant; required to decline)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=REASON_MAX)],
     )
 
 
 class InviteForm(FlaskForm):
     email = LineEmailField(
-        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)]
     )
     org_role = SelectField(
         _l("Role in the organisation"),

@@ -10,6 +10,10 @@ from ..accounts.schemas import Password, PersonName
 from ..members.schemas import OrganizationInput
 from ..schemas import MAX_ID, Email, UtcDateTime, clean_text
 
+# Limits the forms share (onboarding/forms.py): one definition each.
+MOTIVATION_MAX = 3000
+REASON_MAX = 2000
+
 
 class InvitationIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -58,7 +62,7 @@ class JoinRequestIn(BaseModel):
     email: Email
     password: Password
     motivation: Annotated[
-        str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=3000)
+        str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=MOTIVATION_MAX)
     ]
 
 
@@ -81,4 +85,6 @@ class JoinReceiptOut(BaseModel):
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     decision: Literal["approve", "decline"]
-    reason: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=2000)] = ""
+    reason: Annotated[
+        str, BeforeValidator(clean_text), StringConstraints(max_length=REASON_MAX)
+    ] = ""
