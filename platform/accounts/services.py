@@ -134,6 +134,18 @@ def email_taken(email: str) -> bool:
     return exact is not None or email_lookalike(email) is not None
 
 
+def check_new_account_email(email: str) -> None:
+    """An account could be created for ``email`` (normalised): ValidationError when the
+    address is not registrable, Conflict when it (or a look-alike) has an account."""
+    if not is_registrable_email(email):
+        raise unregistrable_email()
+    if email_taken(email):
+        raise Conflict(
+            _("An account with this e-mail address already exists."),
+            {"email": [_("An account with this e-mail address already exists.")]},
+        )
+
+
 def create_user(
     *,
     email: str,
@@ -150,13 +162,7 @@ def create_user(
     """Create a person. Raises Conflict if the e-mail is taken, ValidationError for a weak
     password. Flushes (so the unique e-mail constraint is checked now)."""
     email = normalize_email(email)
-    if not is_registrable_email(email):
-        raise unregistrable_email()
-    if email_taken(email):
-        raise Conflict(
-            _("An account with this e-mail address already exists."),
-            {"email": [_("An account with this e-mail address already exists.")]},
-        )
+    check_new_account_email(email)
     if password is not None:
         check_password_policy(password, email=email, name=name)
     name = clean_person_text(name, field="name", spoof_check=True)

@@ -14,7 +14,6 @@ from ..accounts.services import (
     check_password_policy,
     create_user,
     email_lookalike,
-    email_taken,
     is_registrable_email,
     list_officials,
     normalize_email,
@@ -60,13 +59,7 @@ def create_invitation(
         raise Conflict(_("This organisation is not active."))
     if not can_invite_member(actor, org, org_role):
         raise PermissionDenied(_("You may not invite people to this organisation."))
-    if not is_registrable_email(email):
-        raise unregistrable_email()
-    if email_taken(email):
-        raise Conflict(
-            _("An account with this e-mail address already exists."),
-            {"email": [_("An account with this e-mail address already exists.")]},
-        )
+    accounts.check_new_account_email(email)
     # A new invitation replaces the open ones for the same address and organisation.
     revoke_open_invitations(
         [Invitation.email == email, Invitation.organization_id == org.id],
