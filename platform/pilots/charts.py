@@ -139,7 +139,7 @@ def kpi_chart(
         if len(coords) > 1:
             path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
             parts.append(f'<polyline points="{path}" fill="none" stroke-width="2.5"/>')
-        for (d, v), (cx, cy) in zip(points, coords, strict=True):
+        for (_day, v), (cx, cy) in zip(points, coords, strict=True):
             parts.append(
                 f'<g class="kpi-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" stroke="none"/>'
                 f'<text x="{cx:.1f}" y="{cy - 9:.1f}" text-anchor="middle" stroke="none">'

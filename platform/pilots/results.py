@@ -100,7 +100,7 @@ def set_publication(actor: User, partnership_id: int, published: bool) -> Partne
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
-        status, consent, published_at = db.session.execute(
+        status, _consent, published_at = db.session.execute(
             select(
                 PilotRequest.status, PilotRequest.publish_consent, PilotRequest.published_at
             ).where(PilotRequest.id == req_id)

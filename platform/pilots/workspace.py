@@ -135,8 +135,9 @@ def _kpi_with_partnership(actor: User | None, kpi_id: int) -> tuple[Kpi, Partner
     return row[0], get_partnership(actor, row[1])
 
 
-def get_kpi(actor: User | None, kpi_id: int) -> Kpi:
-    return _kpi_with_partnership(actor, kpi_id)[0]
+def get_kpi(actor: User | None, kpi_id: int) -> tuple[Kpi, Partnership]:
+    """A KPI and its partnership; NotFound for anyone who may not see the partnership."""
+    return _kpi_with_partnership(actor, kpi_id)
 
 
 def list_kpi_values(actor: User | None, kpi_id: int, query: PageQuery) -> Page:

@@ -50,7 +50,7 @@ from .models import (
 SINGLE_LINE = _l("Use a single line: line breaks and control characters are not allowed.")
 FUTURE_DATE = _l("This date is in the future; record it once it has happened.")
 NOT_A_NUMBER = _l("Enter a number.")
-NUMBER_RANGE = _l("Enter a number between −1,000,000,000,000 and 1,000,000,000,000.")
+NUMBER_RANGE = _l("Enter a number between -1,000,000,000,000 and 1,000,000,000,000.")
 REASON_MAX = 2000
 
 

@@ -175,7 +175,7 @@ def test_milestone_patch_keeps_the_rule_and_mass_assignment_is_ignored(app, db, 
     ],
 )
 def test_bad_kpi_values_are_422(app, db, world, body):
-    p, users = world
+    _p, users = world
     kpi_id = db.session.scalar(select(Kpi.id))
     r = app.test_client().post(
         f"/api/v1/kpis/{kpi_id}/values", json=body, headers=_h(app, users["partner"])
