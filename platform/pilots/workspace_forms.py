@@ -8,12 +8,48 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
 
+from ..db import utcnow
 from ..forms import LineField, choices
 from .labels import MILESTONE_STATUS_LABELS
 from .models import NAME_MAX, SOURCE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX
 
 FUTURE_HELP = _l("Not in the future.")
+DATE_FORMAT = _l("Year-month-day, for example 2026-03-01.")
+
+
+def date_field(label, validators, help_text=None, **kwargs) -> DateField:
+    """A date typed as text (YYYY-MM-DD). Chromium's date picker gives its inner segments
+    the focus, which the site's :focus-visible outline does not reach; a text field is as
+    quick to type, reads the same in every browser and needs no script."""
+    description = DATE_FORMAT if help_text is None else LazyJoin(DATE_FORMAT, help_text)
+    return DateField(
+        label,
+        validators=validators,
+        description=description,
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"},
+        **kwargs,
+    )
+
+
+class LazyJoin:
+    """Two lazy strings shown as one help text, translated when rendered."""
+
+    def __init__(self, *parts) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return " ".join(str(p) for p in self.parts)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _data(form: FlaskForm) -> dict:
@@ -30,12 +66,10 @@ def _data(form: FlaskForm) -> dict:
 class MilestoneForm(FlaskForm):
     title = LineField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(_l("Description"), validators=[Length(max=TEXT_MAX)])
-    planned_on = DateField(_l("Planned date"), validators=[DataRequired()])
-    started_on = DateField(_l("Started on"), validators=[Optional()], description=FUTURE_HELP)
-    actual_on = DateField(
-        _l("Done on"),
-        validators=[Optional()],
-        description=_l("Not in the future. A milestone with this date is done."),
+    planned_on = date_field(_l("Planned date"), [DataRequired()])
+    started_on = date_field(_l("Started on"), [Optional()], FUTURE_HELP)
+    actual_on = date_field(
+        _l("Done on"), [Optional()], _l("Not in the future. A milestone with this date is done.")
     )
     status = SelectField(_l("Status"), choices=choices(MILESTONE_STATUS_LABELS.items()))
 
@@ -69,7 +103,12 @@ class KpiTargetForm(FlaskForm):
 
 
 class KpiValueForm(FlaskForm):
-    measured_on = DateField(_l("Measured on"), validators=[DataRequired()], description=FUTURE_HELP)
+    measured_on = date_field(
+        _l("Measured on"),
+        [DataRequired()],
+        FUTURE_HELP,
+        default=lambda: utcnow().date(),  # the usual case: a figure recorded when it arrives
+    )
     value = FloatField(_l("Value"), validators=[InputRequired()])
     source = LineField(
         _l("Source"),
@@ -82,8 +121,8 @@ class KpiValueForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    period_start = DateField(_l("Period start"), validators=[DataRequired()])
-    period_end = DateField(_l("Period end"), validators=[DataRequired()], description=FUTURE_HELP)
+    period_start = date_field(_l("Period start"), [DataRequired()])
+    period_end = date_field(_l("Period end"), [DataRequired()], FUTURE_HELP)
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=TEXT_MAX)])
     risks = TextAreaField(_l("Risks and issues"), validators=[Length(max=TEXT_MAX)])
     next_steps = TextAreaField(_l("Next steps"), validators=[Length(max=TEXT_MAX)])

@@ -15,7 +15,7 @@ TEXT = ChartText(title="Missed appointments over time", description="baseline 18
 
 def _svg(points, baseline=18.0, target=9.0, text=TEXT):
     markup = kpi_chart(points, baseline=baseline, target=target, text=text, chart_id="c1")
-    return markup, ET.fromstring(markup)
+    return markup, ET.fromstring(markup)  # noqa: S314
 
 
 def _points(root):
@@ -73,7 +73,7 @@ def test_no_values_one_value_and_equal_lines():
     _, nothing = _svg([], baseline=None, target=None)
     assert "No values measured yet." in _texts(nothing)
     _, one = _svg([(date(2026, 1, 1), 5.0)], baseline=None, target=None)
-    [(x, y)] = _points(one)
+    [(_x, y)] = _points(one)
     assert TOP <= y <= HEIGHT - BOTTOM
     _, equal = _svg([(date(2026, 1, 1), 5.0)], baseline=7.0, target=7.0)
     labels = [t for t in equal.iterfind(".//svg:g/svg:text", NS) if ":" in "".join(t.itertext())]
