@@ -100,8 +100,11 @@ def kpi_chart(
     def y(v: float) -> float:
         return scale(v, low, high, plot_bottom, TOP)
 
-    # Y ticks: low, middle and high of the range.
-    for tick in (low, (low + high) / 2, high):
+    # Y ticks at the lowest and highest figure drawn and half-way (round numbers people
+    # recognise from the data, not the padded edges of the plot).
+    lowest, highest = min(levels), max(levels)
+    ticks = [lowest] if lowest == highest else [lowest, (lowest + highest) / 2, highest]
+    for tick in ticks:
         ty = y(tick)
         parts.append(
             f'<line x1="{LEFT - 4}" x2="{LEFT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke-width="1"/>'

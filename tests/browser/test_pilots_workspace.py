@@ -163,13 +163,14 @@ def test_the_chart_is_drawn_and_legible(page_as, pilots_seeded):
     chart.scroll_into_view_if_needed()
     path = screenshot(page, "pilots-workspace-kpi-chart")
     assert path.stat().st_size > 0
+    chart.screenshot(path=str(path.with_name("pilots-kpi-chart-alone.png")))
     # Forced colours: still drawn (currentColor), never invisible.
     page.emulate_media(forced_colors="active")
     colour = page.evaluate(
         "() => getComputedStyle(document.querySelector('svg.kpi-chart polyline')).stroke"
     )
     assert colour not in ("none", "", "transparent")
-    screenshot(page, "pilots-workspace-kpi-chart-forced-colours")
+    chart.screenshot(path=str(path.with_name("pilots-kpi-chart-forced-colours.png")))
 
 
 def test_a_party_records_a_kpi_value_with_the_keyboard_only(page_as, pilots_seeded):
