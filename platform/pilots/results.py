@@ -40,7 +40,7 @@ from ..pagination import Page, paginate
 from .models import Kpi, Partnership, PilotRequest, PilotRequestSector, RequestStatus
 from .permissions import can_consent_to_results, can_publish_results
 from .workspace import get_partnership, party_members
-from .workspace_schemas import ResultsQuery
+from .workspace_schemas import ResultsFilter, ResultsQuery
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
@@ -147,10 +147,7 @@ def _loaded(stmt: Select) -> Select:
     )
 
 
-def list_results(query: ResultsQuery) -> Page:
-    """Published outcomes, newest publication first, filtered by sector, the city's region
-    and the pilot's type."""
-    stmt = _published()
+def _filtered(stmt: Select, query: ResultsFilter) -> Select:
     if query.sector is not None:
         stmt = stmt.where(
             PilotRequest.id.in_(
@@ -165,6 +162,13 @@ def list_results(query: ResultsQuery) -> Page:
         )
     if query.type is not None:
         stmt = stmt.where(PilotRequest.type == query.type)
+    return stmt
+
+
+def list_results(query: ResultsQuery) -> Page:
+    """Published outcomes, newest publication first, filtered by sector, the city's region
+    and the pilot's type."""
+    stmt = _filtered(_published(), query)
     stmt = _loaded(stmt.order_by(PilotRequest.published_at.desc(), Partnership.id.desc()))
     return paginate(stmt, query)
 
@@ -177,9 +181,11 @@ def get_result(partnership_id: int) -> Partnership:
     return result
 
 
-def all_results() -> list[Partnership]:
-    """Every published outcome, for the open-data export (oldest publication first)."""
-    stmt = _loaded(_published().order_by(PilotRequest.published_at, Partnership.id))
+def all_results(query: ResultsFilter | None = None) -> list[Partnership]:
+    """Every published outcome (matching the filters), for the open-data export, oldest
+    publication first."""
+    stmt = _filtered(_published(), query or ResultsFilter())
+    stmt = _loaded(stmt.order_by(PilotRequest.published_at, Partnership.id))
     return list(db.session.scalars(stmt).unique())
 
 

@@ -16,7 +16,7 @@ from . import results
 from .labels import TRACK_RECORD_ROLE_LABELS, TYPE_LABELS
 from .views import bp
 from .workspace_api import csv_response
-from .workspace_schemas import ResultOut, ResultsQuery
+from .workspace_schemas import ResultOut, ResultsFilter, ResultsQuery
 from .workspace_views import chart_for
 
 
@@ -67,15 +67,17 @@ def result(partnership_id: int):
 @bp.get("/results.csv")
 @policy(PUBLIC)
 def results_csv():
-    return csv_response()
+    query, _errors = list_query(ResultsFilter, request.args)
+    return csv_response(query)
 
 
 @bp.get("/results.json")
 @policy(PUBLIC)
 def results_json():
+    query, _errors = list_query(ResultsFilter, request.args)
     items = [
         ResultOut.model_validate(results.result_record(p)).model_dump(mode="json")
-        for p in results.all_results()
+        for p in results.all_results(query)
     ]
     response = jsonify({"licence": results.LICENCE, "total": len(items), "items": items})
     response.headers["Link"] = f'<{results.LICENCE["url"]}>; rel="license"'

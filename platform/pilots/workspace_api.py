@@ -33,6 +33,7 @@ from .workspace_schemas import (
     ReportInput,
     ReportOut,
     ReportPage,
+    ResultsFilter,
     ResultsPage,
     ResultsQuery,
     TransitionInput,
@@ -376,9 +377,9 @@ class _ResultsPageWithLicence(ResultsPage):
         return super().model_validate(obj, *args, **kwargs)
 
 
-def csv_response() -> Response:
+def csv_response(query: ResultsFilter | None = None) -> Response:
     """The CSV export as a download; the licence travels in a Link header (rel="license")."""
-    body = results.results_csv(results.all_results())
+    body = results.results_csv(results.all_results(query))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="seoul-pilot-results.csv"'
     response.headers["Link"] = f'<{results.LICENCE["url"]}>; rel="license"'
@@ -391,7 +392,8 @@ def csv_response() -> Response:
     summary="Published outcomes as CSV, one row per KPI outcome (CC BY 4.0; no sign-in)",
     tag="results",
     access=PUBLIC,
+    query=ResultsFilter,
     produces=("text/csv",),
 )
-def results_csv() -> Response:
-    return csv_response()
+def results_csv(query: ResultsFilter) -> Response:
+    return csv_response(query)

@@ -235,10 +235,17 @@ class PublicationInput(BaseModel):
     published: StrictBool
 
 
-class ResultsQuery(PageQuery):
+class ResultsFilter(BaseModel):
+    """The filters of the Results page and of the open-data downloads."""
+
+    model_config = ConfigDict(extra="ignore")
     sector: Sector | None = None
     region: Region | None = None
     type: PilotType | None = None
+
+
+class ResultsQuery(ResultsFilter, PageQuery):
+    pass
 
 
 # ---- responses -----------------------------------------------------------------------------

@@ -171,3 +171,14 @@ def test_filters(app, db, done):
 )
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
+
+
+def test_downloads_follow_the_filters(app, db, done):
+    _publish(app, done)
+    client = app.test_client()
+    assert client.get("/results.json?sector=mobility").get_json()["total"] == 0
+    assert client.get("/results.json?sector=welfare").get_json()["total"] == 1
+    assert client.get("/results.csv?region=asia").get_data(as_text=True).count("\r\n") == 1
+    assert client.get("/api/v1/results.csv?type=bogus").status_code == 422
+    html = client.get("/results?sector=welfare").get_data(as_text=True)
+    assert "/results.csv?sector=welfare" in html
