@@ -17,7 +17,7 @@ from werkzeug.routing import BuildError
 
 from ..access import MEMBER, policy
 from ..db import unit_of_work
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, NotFound, PermissionDenied
 from ..forms import form_status, show_domain_error, validate_submission
 from ..pagination import PageQuery, list_query
 from . import panels, results, workspace
@@ -316,6 +316,8 @@ def move_partnership(partnership_id: int, to: str):
     p = workspace.get_partnership(current_user, partnership_id)
     if to not in MOVES:
         raise NotFound(_("Not found"))
+    if not can_move_partnership(current_user, p):  # a party: it knows the partnership exists
+        raise PermissionDenied(_("Only Seoul officials move a partnership to its next stage."))
     form = MoveForm()
     if form.validate_on_submit():
         body = TransitionInput(

@@ -14,6 +14,7 @@ from seoul_platform.pilots.models import (
     Kpi,
     KpiValue,
     Milestone,
+    PilotRequest,
     ProgressReport,
 )
 from tests.support import bearer
@@ -311,3 +312,40 @@ def test_moves_need_an_official_reasons_and_outcomes(app, db, world):
         select(Notification.kind).where(Notification.user_id == users["third"].id)
     ).all()
     assert sorted(kinds) == ["partnership.completed", "partnership.evaluation"]
+
+
+def test_outsiders_get_404_on_every_operation_and_nothing_changes(app, db, world, pilots):
+    p, users = world
+    kpi_id = db.session.scalar(select(Kpi.id))
+    milestone = Milestone(partnership_id=p.id, title="Kick-off", planned_on=TODAY)
+    db.session.add(milestone)
+    db.session.commit()
+    mid = milestone.id
+    calls = [
+        ("get", f"/api/v1/partnerships/{p.id}/milestones", None),
+        ("get", f"/api/v1/kpis/{kpi_id}/values", None),
+        ("post", f"/api/v1/partnerships/{p.id}/transitions", {"to": "evaluation"}),
+        ("post", f"/api/v1/partnerships/{p.id}/consent", {"consent": True}),
+        ("post", f"/api/v1/partnerships/{p.id}/publication", {"published": True}),
+        ("patch", f"/api/v1/milestones/{mid}", {"title": "Taken over"}),
+        ("delete", f"/api/v1/milestones/{mid}", None),
+        ("post", f"/api/v1/partnerships/{p.id}/kpis", {"name": "Mine"}),
+        ("patch", f"/api/v1/kpis/{kpi_id}", {"target": 1}),
+        (
+            "post",
+            f"/api/v1/partnerships/{p.id}/reports",
+            {"period_start": str(TODAY), "period_end": str(TODAY), "summary": "Mine"},
+        ),
+    ]
+    for role in ("other_company", "other_city"):
+        h = _h(app, users[role])
+        client = app.test_client()
+        for method, url, body in calls:
+            response = getattr(client, method)(url, json=body, headers=h)
+            assert response.status_code == 404, (role, method, url, response.get_json())
+    db.session.expire_all()
+    assert db.session.get(Milestone, mid).title == "Kick-off"
+    assert db.session.get(Kpi, kpi_id).target is None
+    assert _count(db, Kpi) == 1 and _count(db, ProgressReport) == 0
+    req = db.session.get(PilotRequest, p.request_id)
+    assert req.status == "in_progress" and not req.publish_consent

@@ -44,7 +44,6 @@ def _pages(p, db):
         f"/kpis/{kpi_id}/target",
         f"/kpis/{kpi_id}/values/new",
         f"/partnerships/{p.id}/reports/new",
-        f"/partnerships/{p.id}/move/evaluation",
     ]
 
 
@@ -64,6 +63,17 @@ def test_each_role_sees_the_pages_or_404(app, db, world, role, status):
     client = signed_in(app, users[role])
     for path in _pages(p, db):
         assert client.get(path).status_code == status, path
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("city", 403), ("partner", 403), ("third", 403), ("official", 200), ("other_city", 404)],
+)
+def test_only_officials_get_the_move_form(app, db, world, role, status):
+    p, users = world
+    client = signed_in(app, users[role])
+    assert client.get(f"/partnerships/{p.id}/move/evaluation").status_code == status
+    assert client.get(f"/partnerships/{p.id}/move/nowhere").status_code == 404
 
 
 def test_visitors_are_sent_to_sign_in(app, db, world):
@@ -215,11 +225,11 @@ def test_an_official_completes_without_javascript(app, db, world):
     assert partnership.request.status == "completed"
     html = client.get(f"/partnerships/{p.id}").get_data(as_text=True)
     assert "Missed visits halved." in html and "Add a milestone" not in html
-    # A party cannot move it (the form shows the refusal).
+    # A party cannot move it.
     city_client = signed_in(app, users["city"])
-    path = f"/partnerships/{p.id}/move/in_progress"
+    token = csrf_token(city_client, f"/partnerships/{p.id}")
     response = city_client.post(
-        path, data={"csrf_token": csrf_token(city_client, path), "reason": "x"}
+        f"/partnerships/{p.id}/move/in_progress", data={"csrf_token": token, "reason": "x"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert db.session.get(Partnership, p.id).request.status == "completed"
