@@ -103,6 +103,8 @@ HTML_LISTS = {
     "onboarding.org_invitations": "/organizations/<org>/invitations",
     "notifications.index": "/notifications",
     "accounts.api_tokens": "/account/tokens",
+    "pilots.reports": "/partnerships/<partnership>/reports",
+    "pilots.results_list": "/results",
 }
 INVITING_ORG = "Zeta Inviting"
 
@@ -110,6 +112,8 @@ INVITING_ORG = "Zeta Inviting"
 def _path(endpoint: str) -> str:
     """The list's address; an organisation's invitations need that organisation's id."""
     path = HTML_LISTS[endpoint]
+    if "<partnership>" in path:
+        return _fill(path.replace("<partnership>", "<int:partnership_id>"))
     if "<org>" not in path:
         return path
     from seoul_platform.members.models import Organization
@@ -148,7 +152,81 @@ def three_of_everything(app, db, official, city, city_member):
                 motivation="We want to join.",
             )
             record_event(f"test.event{n}")
+        _three_pilot_lists(city)
         db.session.commit()
+
+
+def _three_pilot_lists(city) -> None:
+    """A running partnership with three milestones, KPIs, values and reports, and three
+    published outcomes (the workspace's and the Results page's lists)."""
+    from datetime import date
+
+    from seoul_platform.db import utcnow
+    from seoul_platform.members import services
+    from seoul_platform.members.schemas import OrganizationInput
+    from seoul_platform.pilots import models as pm
+
+    data = OrganizationInput(kind="company", name="Zeta Partner", country="KR", region="asia")
+    partner = services.create_organization_record(data.model_dump())
+    for n in range(4):
+        done = n > 0
+        req = pm.PilotRequest(
+            city_id=city.id,
+            type=pm.PilotType.PILOT_IMPLEMENTATION,
+            title=f"Zeta pilot {n}",
+            status=pm.RequestStatus.COMPLETED if done else pm.RequestStatus.IN_PROGRESS,
+            publish_consent=done,
+            published_at=utcnow() if done else None,
+        )
+        _db.session.add(req)
+        _db.session.flush()
+        p = pm.Partnership(request_id=req.id, city_id=city.id, partner_id=partner.id)
+        _db.session.add(p)
+        _db.session.flush()
+        if done:
+            continue
+        kpis = [pm.Kpi(request_id=req.id, position=i + 1, name=f"KPI {i}") for i in range(3)]
+        _db.session.add_all(kpis)
+        _db.session.flush()
+        for i in range(3):
+            _db.session.add_all(
+                [
+                    pm.KpiValue(
+                        kpi_id=kpis[0].id, measured_on=date(2025, 1, 1 + i), value=i, source="S"
+                    ),
+                    pm.Milestone(partnership_id=p.id, title=f"M {i}", planned_on=date(2025, 1, 1)),
+                    pm.ProgressReport(
+                        partnership_id=p.id,
+                        period_start=date(2025, 1, 1 + i),
+                        period_end=date(2025, 1, 1 + i),
+                        summary=f"Report {i}",
+                    ),
+                ]
+            )
+
+
+def _fill(rule: str) -> str:
+    """A list's rule with its path parameters filled from `_three_pilot_lists`'s rows."""
+    from seoul_platform.pilots import models as pm
+
+    if "<int:partnership_id>" in rule:
+        running = (
+            select(pm.Partnership.id)
+            .join(pm.PilotRequest, pm.PilotRequest.id == pm.Partnership.request_id)
+            .where(pm.PilotRequest.status == pm.RequestStatus.IN_PROGRESS)
+        )
+        partnership_id = _db.session.scalar(running)
+        if partnership_id is None:  # a test without three_of_everything
+            _three_pilot_lists(_make_org("Zeta Pilot City"))
+            _db.session.commit()
+            partnership_id = _db.session.scalar(running)
+        rule = rule.replace("<int:partnership_id>", str(partnership_id))
+    if "<int:kpi_id>" in rule:
+        kpi_id = _db.session.scalar(
+            select(pm.KpiValue.kpi_id).join(pm.Kpi).order_by(pm.KpiValue.id).limit(1)
+        )
+        rule = rule.replace("<int:kpi_id>", str(kpi_id))
+    return rule
 
 
 def _make_org(name: str):
@@ -245,9 +323,9 @@ def api_headers(app, official):
 
 @pytest.mark.parametrize("op", API_LISTS, ids=lambda op: op.endpoint)
 def test_api_list_past_the_end_is_404(app, db, api_headers, three_of_everything, op):
-    assert "<" not in op.rule, "fill this list's path parameters here to test it"
     client = app.test_client()
-    url = "/api/v1" + op.rule
+    url = "/api/v1" + _fill(op.rule)
+    assert "<" not in url, "fill this list's path parameters in _fill to test it"
     total = client.get(url, headers=api_headers).get_json()["total"]
     assert total >= 3
     last = client.get(f"{url}?per_page=1&page={total}", headers=api_headers)
@@ -280,7 +358,7 @@ def test_openapi_documents_404_past_the_end_and_the_link_header(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     listed = 0
     for op in API_LISTS:
-        path = "/" + op.rule.lstrip("/")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", "/" + op.rule.lstrip("/"))
         entry = spec["paths"][path][op.method]
         assert "past the end" in entry["responses"]["404"]["description"]
         assert "Link" in entry["responses"][str(op.status)]["headers"]

@@ -26,6 +26,18 @@ KINDS: dict[str, str] = {
         "Your password was changed and your other devices were signed out. If this was not "
         "you, reset your password now."
     ),
+    # pilots: workspace
+    "partnership.evaluation": N_("The partnership “%(title)s” is now being evaluated."),
+    "partnership.reopened": N_(
+        "The partnership “%(title)s” is back in progress after its evaluation: %(reason)s"
+    ),
+    "partnership.completed": N_("The partnership “%(title)s” is completed."),
+    "partnership.report": N_(
+        "%(organization)s submitted a progress report on the partnership “%(title)s”."
+    ),
+    "results.published": N_(
+        "The outcome of the partnership “%(title)s” is published on the Results page."
+    ),
 }
 
 

@@ -47,3 +47,9 @@ MILESTONE_STATUS_LABELS = {
     "delayed": _l("Delayed"),
     "cancelled": _l("Cancelled"),
 }
+# The part an organisation played in a completed partnership (track record; workspace part).
+TRACK_RECORD_ROLE_LABELS = {
+    "city": _l("as the city"),
+    "partner": _l("as the partner"),
+    "third_party": _l("as the third partner"),
+}

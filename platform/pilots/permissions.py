@@ -136,3 +136,21 @@ def can_edit_partnership(actor: User | None, partnership: Partnership) -> bool:
         RequestStatus.IN_PROGRESS,
         RequestStatus.EVALUATION,
     )
+
+
+# ---- the partnership workspace and its public results (appended by the workspace part) ----
+
+
+def can_move_partnership(actor: User | None, partnership: Partnership) -> bool:
+    """Officials move a partnership through in progress → evaluation → completed."""
+    return _active(actor) and actor.is_official
+
+
+def can_consent_to_results(actor: User | None, partnership: Partnership) -> bool:
+    """The city decides whether its outcome may be published (at any stage, withdrawable)."""
+    return _member_of(actor, partnership.city_id)
+
+
+def can_publish_results(actor: User | None, partnership: Partnership) -> bool:
+    """Officials publish (or unpublish) a completed outcome the city consented to share."""
+    return _active(actor) and actor.is_official

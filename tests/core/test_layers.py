@@ -19,6 +19,15 @@ PLATFORM = Path(__file__).resolve().parents[2] / "platform"
 # The request's side of the application: they may use request, session, current_user and
 # render_template. Any module with one of these names, in any feature, is a web module.
 WEB_MODULE_NAMES = {"views.py", "api.py", "forms.py", "events.py"}  # events: Socket.IO handlers
+# A feature split by use case names its web modules <use case>_views.py and so on (pilots).
+WEB_MODULE_SUFFIXES = tuple("_" + name for name in WEB_MODULE_NAMES)
+
+
+def _is_web_module(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return name in WEB_MODULES or base in WEB_MODULE_NAMES or base.endswith(WEB_MODULE_SUFFIXES)
+
+
 WEB_MODULES = {
     "app.py",  # error pages and request hooks
     "cli.py",
@@ -63,7 +72,7 @@ def _flask_names(tree: ast.AST):
 def test_only_web_modules_read_the_request_or_render_templates():
     offenders = []
     for name, tree in _modules():
-        if name in WEB_MODULES or name.rsplit("/", 1)[-1] in WEB_MODULE_NAMES:
+        if _is_web_module(name):
             continue
         for line, used in _flask_names(tree):
             if used in REQUEST_NAMES or (used in RENDERING_NAMES and name not in RENDERING_ALLOWED):
