@@ -111,7 +111,12 @@ def request_list():
 @policy(MEMBER)
 def new_request():
     if not permissions.can_create_pilot_request(current_user):
-        abort(403)
+        # Not a refusal worth a 403 page: say who requests pilots and go where this person
+        # works with them (the pipeline for officials, the open calls for the others).
+        flash(_("Only members of a city request pilots."), "error")
+        return redirect(
+            url_for("pilots.pipeline_page" if current_user.is_official else "pilots.calls")
+        )
     form = RequestForm()
     if request.method == "GET":
         form.currency.data = "USD"
