@@ -31,6 +31,7 @@ from .request_schemas import MAX_CRITERIA, MAX_KPIS, RequestInput
 BLANK_ROWS = 5  # rows offered at first
 MORE_ROWS = 3  # rows added by "Save and add rows"
 
+DATE_INPUT = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "maxlength": 10}
 KPI_FIELDS = ("name", "unit", "baseline")
 CRITERION_FIELDS = ("name", "description", "weight")
 
@@ -76,8 +77,20 @@ class RequestForm(FlaskForm):
         _l("Largest budget"), validators=[Optional(), NumberRange(min=0, max=MONEY_MAX)]
     )
     currency = SelectField(_l("Currency"), choices=[])
-    starts_on = DateField(_l("Start date"), validators=[Optional()])
-    ends_on = DateField(_l("End date"), validators=[Optional()])
+    # Text inputs, not type="date": Chromium focuses a date input's inner segments, where
+    # the site's focus ring does not show, and typing a date works everywhere.
+    starts_on = DateField(
+        _l("Start date"),
+        validators=[Optional()],
+        description=_l("For example 2027-03-31"),
+        render_kw=DATE_INPUT,
+    )
+    ends_on = DateField(
+        _l("End date"),
+        validators=[Optional()],
+        description=_l("For example 2027-12-31"),
+        render_kw=DATE_INPUT,
+    )
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
 
     def __init__(self, *args, current_languages=(), **kwargs):
