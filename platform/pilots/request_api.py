@@ -165,7 +165,8 @@ def transition_pilot_request(req_id: int, body: TransitionIn):
     response=HistoryOut,
 )
 def pilot_request_history(req_id: int):
-    services.get_request(current_actor(), req_id)  # visibility
+    actor = current_actor()
+    req = services.get_request(actor, req_id)  # visibility
     moves = history("pilot_request", req_id)
     ids = {m.actor_id for m in moves if m.actor_id is not None}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
@@ -176,7 +177,7 @@ def pilot_request_history(req_id: int):
                 to_state=m.to_state,
                 actor=names.get(m.actor_id, "") if m.actor_id else _("Platform"),
                 role=m.role,
-                reason=m.reason,
+                reason=m.reason if services.reason_visible(actor, req, m.from_state) else "",
                 at=m.at,
             )
             for m in moves

@@ -237,13 +237,14 @@ def request_page(req_id: int):
 def move_request(req_id: int):
     to = request.form.get("to", "")
     reason = request.form.get("reason", "")
+    if to not in _MOVED:
+        abort(400)  # the page's forms only send these
     try:
-        target = RequestStatus(to)
         deadline = _deadline(request.form.get("deadline", ""))
         with unit_of_work():
-            review.move_request(current_user, req_id, target, reason=reason, deadline=deadline)
-    except ValueError:
-        abort(400)
+            review.move_request(
+                current_user, req_id, RequestStatus(to), reason=reason, deadline=deadline
+            )
     except DomainError as err:
         if err.status in (403, 404):
             raise
@@ -292,7 +293,13 @@ def request_history(req_id: int):
         moves = history("pilot_request", req_id)
         ids = {m.actor_id for m in moves if m.actor_id is not None}
         names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
-        return _page("pilots/requests/history.html", req=req, moves=moves, names=names)
+        return _page(
+            "pilots/requests/history.html",
+            req=req,
+            moves=moves,
+            names=names,
+            reason_visible=lambda m: services.reason_visible(current_user, req, m.from_state),
+        )
 
 
 # ---- the officials' review -------------------------------------------------------------------

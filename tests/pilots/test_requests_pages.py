@@ -218,3 +218,29 @@ def test_open_calls_list_only_calls_still_open(app, company_admin, db, city, pil
     html = client.get("/pilots/calls").get_data(as_text=True)
     assert "Smart bins" in html and "Overdue call" not in html and "In review" not in html
     assert client.get("/pilots/calls?sector=nonsense").status_code == 422
+
+
+def test_comments_before_the_call_opened_stay_between_city_and_seoul(
+    app, db, city_member, official, company_admin, city, pilots
+):
+    from seoul_platform.db import unit_of_work
+    from seoul_platform.pilots import requests as services
+    from seoul_platform.pilots import review
+
+    req = pilots.request(city, "submitted")
+    with unit_of_work():
+        review.request_changes(official, req.id, "Private: the budget looks inflated.")
+        services.submit_request(city_member, req.id)
+        review.open_call(official, req.id)
+    path = f"/pilots/requests/{req.id}/history"
+    company_view = signed_in(app, company_admin).get(path).get_data(as_text=True)
+    assert "Changes requested" in company_view and "inflated" not in company_view
+    assert "inflated" in signed_in(app, city_member).get(path).get_data(as_text=True)
+    client = app.test_client()
+    from support import bearer
+
+    api = client.get(
+        f"/api/v1{path.removeprefix('/pilots')}".replace("/requests/", "/pilot-requests/"),
+        headers=bearer(client, company_admin),
+    )
+    assert api.status_code == 200 and "inflated" not in api.get_data(as_text=True)
