@@ -190,3 +190,24 @@ def test_list_filters(client, db, official, pilots, city, other_city):
     assert [r["title"] for r in searched["items"]] == ["Flood sensors"]
     assert client.get("/api/v1/pilot-requests?status=nope", headers=headers).status_code == 422
     assert client.get("/api/v1/pilot-requests?page=99", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"to": "nonsense"},
+        {"to": ["open"]},
+        {"to": "open", "deadline": "soon"},
+        {"to": "open", "deadline": {"nested": {"deep": [1, 2]}}},
+        {"to": "rejected", "reason": "x" * 2001},
+        {"reason": "no target"},
+    ],
+)
+def test_bad_transition_bodies_are_422_and_move_nothing(client, db, official, pilots, city, body):
+    req = pilots.request(city, "submitted")
+    response = client.post(
+        f"/api/v1/pilot-requests/{req.id}/transitions", json=body, headers=bearer(client, official)
+    )
+    assert response.status_code == 422, response.get_json()
+    db.session.expire_all()
+    assert db.session.get(PilotRequest, req.id).status == RequestStatus.SUBMITTED
