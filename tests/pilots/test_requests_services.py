@@ -273,3 +273,11 @@ def test_an_official_reviews_once_and_updates(db, official, make, pilots, city, 
         ReviewIn(scores={"commitment": 6})
     with pytest.raises(PydanticError):
         ReviewIn(scores={"charm": 3})
+
+
+def test_the_deadline_job_is_registered_with_the_queue(app):
+    from seoul_platform.jobs import huey
+    from seoul_platform.pilots.tasks import close_overdue_calls
+
+    periodic = {task.__name__ for task in huey._registry._periodic_tasks}
+    assert close_overdue_calls.task_class.__name__ in periodic
