@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..api import operation, paginated
 from ..db import db
 from ..lifecycle import history
-from . import pipeline, review
+from . import permissions, pipeline, review
 from . import requests as services
 from .models import PilotRequest, PilotReview
 from .request_schemas import (
@@ -177,7 +177,9 @@ def pilot_request_history(req_id: int):
                 to_state=m.to_state,
                 actor=names.get(m.actor_id, "") if m.actor_id else _("Platform"),
                 role=m.role,
-                reason=m.reason if services.reason_visible(actor, req, m.from_state) else "",
+                reason=m.reason
+                if permissions.can_view_move_reason(actor, req, m.from_state)
+                else "",
                 at=m.at,
             )
             for m in moves

@@ -298,7 +298,9 @@ def request_history(req_id: int):
             req=req,
             moves=moves,
             names=names,
-            reason_visible=lambda m: services.reason_visible(current_user, req, m.from_state),
+            reason_visible=lambda m: permissions.can_view_move_reason(
+                current_user, req, m.from_state
+            ),
         )
 
 

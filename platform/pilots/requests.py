@@ -324,15 +324,3 @@ def require_reason(reason: str | None) -> str:
             _("Give a reason."), {"reason": [_("Give a reason: the city and the history show it.")]}
         )
     return reason
-
-
-# Before a call opens, the reasons in the history are between the city and Seoul (comments
-# asking for changes, a rejection): others who see the request later see the moves, not them.
-PRIVATE_REASON_STATES = frozenset({"draft", "submitted", "changes_requested"})
-
-
-def reason_visible(actor: User | None, req: PilotRequest, from_state: str) -> bool:
-    """Whether ``actor`` may read the reason of a move out of ``from_state`` of ``req``."""
-    if from_state not in PRIVATE_REASON_STATES:
-        return True
-    return bool(permissions.request_roles(actor, req) & {lifecycle.CITY, lifecycle.OFFICIAL})

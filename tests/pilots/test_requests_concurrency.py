@@ -62,6 +62,10 @@ def test_ten_officials_opening_one_request_make_one_move(app, db, make, pilots, 
 
         return work
 
+    # End the test's own transaction: after an earlier test's POST the main thread may still
+    # carry the write intent (app.py sets it per request and never resets it), so even a read
+    # here would hold SQLite's write lock and starve the threads.
+    db.session.commit()
     outcomes = _race(app, [opener(i) for i in ids])
     assert outcomes.count("ok") == 1, outcomes
     losers = [o for o in outcomes if o != "ok"]
@@ -93,6 +97,7 @@ def test_the_deadline_job_racing_an_early_close_makes_one_move(
         actor = _db.session.get(type(official), official_id)
         review.close_call(actor, req_id, "Enough proposals.")
 
+    db.session.commit()
     outcomes = _race(app, [early_close, services.close_overdue_requests])
     db.session.commit()
     # The job reports 0 closed (no error) when the official won; the official gets a 409.
