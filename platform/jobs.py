@@ -76,6 +76,7 @@ def init_app(app: Flask) -> None:
     # Import every feature's tasks so that they are registered with the queue.
     from .mail import tasks  # noqa: F401
     from .onboarding import tasks as _onboarding_tasks  # noqa: F401
+    from .pilots import tasks as _pilot_tasks  # noqa: F401
 
 
 @contextlib.contextmanager

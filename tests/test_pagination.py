@@ -105,7 +105,12 @@ HTML_LISTS = {
     "accounts.api_tokens": "/account/tokens",
     "pilots.reports": "/partnerships/<partnership>/reports",
     "pilots.results_list": "/results",
+    "pilots.request_list": "/pilots/requests",
+    "pilots.pipeline_page": "/pilots/pipeline",
+    "pilots.calls": "/pilots/calls",
 }
+# Lists seen from a city member's account (the others are shown to an official).
+CITY_LISTS = {"members.directory", "pilots.request_list"}
 INVITING_ORG = "Zeta Inviting"
 
 
@@ -152,6 +157,7 @@ def three_of_everything(app, db, official, city, city_member):
                 motivation="We want to join.",
             )
             record_event(f"test.event{n}")
+            _add_pilot_requests(city, n)
         _three_pilot_lists(city)
         db.session.commit()
 
@@ -229,6 +235,29 @@ def _fill(rule: str) -> str:
     return rule
 
 
+def _add_pilot_requests(city, n: int) -> None:
+    """A submitted request and an open call of ``city`` (pipeline, open calls, its list)."""
+    from datetime import timedelta
+
+    from seoul_platform.db import utcnow
+    from seoul_platform.pilots.models import PilotRequest, PilotType, RequestStatus
+
+    now = utcnow()
+    for status in (RequestStatus.SUBMITTED, RequestStatus.OPEN):
+        is_open = status == RequestStatus.OPEN
+        _db.session.add(
+            PilotRequest(
+                city_id=city.id,
+                type=PilotType.FEASIBILITY_STUDY,
+                status=status,
+                title=f"Listed request {n} {status.value}",
+                submitted_at=now - timedelta(days=n + 1),
+                opened_at=now if is_open else None,
+                deadline=now + timedelta(days=28 + n) if is_open else None,
+            )
+        )
+
+
 def _make_org(name: str):
     from seoul_platform.members import services
     from seoul_platform.members.schemas import OrganizationInput
@@ -238,7 +267,7 @@ def _make_org(name: str):
 
 
 def _client_for(app, endpoint, official, city_member):
-    return signed_in(app, city_member if endpoint == "members.directory" else official)
+    return signed_in(app, city_member if endpoint in CITY_LISTS else official)
 
 
 def _with(path: str, **args) -> str:

@@ -38,6 +38,22 @@ KINDS: dict[str, str] = {
     "results.published": N_(
         "The outcome of the partnership “%(title)s” is published on the Results page."
     ),
+    # pilots: requests
+    "pilot_request.submitted": N_(
+        "%(city)s submitted the pilot request “%(title)s”: it waits for a review."
+    ),
+    "pilot_request.changes_requested": N_(
+        "Changes were requested to your pilot request “%(title)s”: %(comment)s"
+    ),
+    "pilot_request.rejected": N_("The pilot request “%(title)s” was rejected: %(reason)s"),
+    "pilot_request.cancelled": N_("The pilot request “%(title)s” was cancelled: %(reason)s"),
+    "pilot_request.opened": N_(
+        "The call for proposals for “%(title)s” is open: companies and institutions can "
+        "now propose."
+    ),
+    "pilot_request.closed": N_(
+        "Proposals for “%(title)s” are closed: score them against your criteria."
+    ),
 }
 
 

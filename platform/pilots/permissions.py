@@ -154,3 +154,20 @@ def can_consent_to_results(actor: User | None, partnership: Partnership) -> bool
 def can_publish_results(actor: User | None, partnership: Partnership) -> bool:
     """Officials publish (or unpublish) a completed outcome the city consented to share."""
     return _active(actor) and actor.is_official
+
+
+# ---- appended by the requests part ---------------------------------------------------------
+
+# Before a call opens, the reasons in a request's history are between the city and Seoul
+# (comments asking for changes, a rejection): members who see the request once it is an open
+# call see those moves, not their reasons.
+PRIVATE_REASON_STATES = frozenset({"draft", "submitted", "changes_requested"})
+
+
+def can_view_move_reason(actor: User | None, req: PilotRequest, from_state: str) -> bool:
+    """Whether ``actor`` may read the reason of ``req``'s move out of ``from_state``."""
+    if not can_view_pilot_request(actor, req):
+        return False
+    if str(from_state) not in PRIVATE_REASON_STATES:
+        return True
+    return bool(request_roles(actor, req) & {lifecycle.CITY, lifecycle.OFFICIAL})

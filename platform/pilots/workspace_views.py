@@ -13,7 +13,6 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from ..access import MEMBER, policy
 from ..db import unit_of_work
@@ -96,15 +95,8 @@ def chart_for(kpi: Kpi, chart_id: str) -> Markup:
     return Markup(svg)  # noqa: S704 (built from escaped parts only)
 
 
-def request_url(request_id: int) -> str | None:
-    """The request page's address, once the requests part's route exists (it is built
-    side by side with this one; its endpoint name is not known here)."""
-    for endpoint in ("pilots.request_page", "pilots.view_request", "pilots.request_detail"):
-        try:
-            return url_for(endpoint, request_id=request_id)
-        except BuildError:
-            continue
-    return None
+def request_url(request_id: int) -> str:
+    return url_for("pilots.request_page", req_id=request_id)
 
 
 def _labels() -> dict:
