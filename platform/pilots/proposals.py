@@ -160,17 +160,21 @@ def submit_proposal(actor: User, request_id: int, data: ProposalFields) -> Inter
         PilotRequest.status == RequestStatus.OPEN,
         PilotRequest.deadline > now,
     )
+    table = Interest.__table__
     try:
         with db.session.begin_nested():
-            inserted = db.session.execute(
-                insert(Interest).from_select(names, source, include_defaults=False)
-            ).rowcount
+            # RETURNING tells whether the SELECT found the call open (rowcount of an
+            # INSERT … SELECT is -1 on psycopg).
+            new_id = db.session.execute(
+                insert(table)
+                .from_select(names, source, include_defaults=False)
+                .returning(table.c.id)
+            ).scalar()
     except IntegrityError as exc:
         raise Conflict(_("Your organisation has already made a proposal for this call.")) from exc
-    if inserted != 1:
+    if new_id is None:
         raise Conflict(_("This call for proposals is closed."))
-    interest = own_interest(actor, req)
-    assert interest is not None  # just inserted in this transaction
+    interest = db.session.get(Interest, new_id)
     notify(
         active_members(req.city_id),
         "proposal.received",

@@ -269,6 +269,8 @@ def select_partner(
         if lifecycle.OFFICIAL not in roles:
             raise NotFound(_("No such pilot request."))
         raise PermissionDenied(_("Only the city that made the request selects its partner."))
+    if req.status != RequestStatus.CLOSED:  # early, clear answer; the UPDATE decides races
+        raise Conflict(_(lifecycle.PILOT_REQUEST.conflict_messages[req.status.value]))
     if interest.status not in IN_THE_RUNNING:
         raise Conflict(_(lifecycle.INTEREST.conflict_messages[interest.status.value]))
     third = _third_party(req, interest.organization_id, third_party_id)
