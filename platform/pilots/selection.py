@@ -445,3 +445,7 @@ def get_partnership(actor: User, partnership_id: int) -> Partnership:
     if partnership is None or not can_view_partnership(actor, partnership):
         raise NotFound(_("No such partnership."))
     return partnership
+
+
+def can_score(actor: User | None, interest: Interest) -> bool:
+    return can_score_interest(actor, interest, interest.request)
