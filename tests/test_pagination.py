@@ -103,13 +103,46 @@ HTML_LISTS = {
     "accounts.org_invitations": "/organizations/<org>/invitations",
     "notifications.index": "/notifications",
     "accounts.api_tokens": "/account/tokens",
+    "pilots.my_proposals": "/proposals",
+    "pilots.proposals_list": "/pilot-requests/<pilot_request>/proposals",
 }
 INVITING_ORG = "Zeta Inviting"
+PROPOSER_EMAIL = "zeta.proposer@example.org"
+
+
+def _pilot_call() -> int:
+    """A closed call with three proposals, its proposer having proposed to three calls (the
+    pilots lists); made once, returns the call's id."""
+    from pilots.conftest import PilotFactory
+
+    from seoul_platform.pilots.models import Interest, PilotRequest
+    from support import Factory
+
+    found = _db.session.scalar(select(PilotRequest.id).where(PilotRequest.title == "Zeta Call"))
+    if found is not None:
+        return found
+    make, pilots = Factory(None), PilotFactory()
+    city = _make_org("Zeta Pilot City")
+    _db.session.commit()
+    proposer = make.org("company", name="Zeta Proposer")
+    make.user(proposer, email=PROPOSER_EMAIL)
+    call = pilots.request(city, "closed", title="Zeta Call")
+    pilots.interest(call, proposer)
+    for n in range(2):
+        pilots.interest(call, make.org("company", name=f"Zeta Rival {n}"))
+        pilots.interest(pilots.request(city, "open", title=f"Zeta Open {n}"), proposer)
+    assert _db.session.scalar(select(func.count(Interest.id))) >= 5
+    return call.id
 
 
 def _path(endpoint: str) -> str:
-    """The list's address; an organisation's invitations need that organisation's id."""
+    """The list's address; an organisation's invitations need that organisation's id, a
+    request's proposals the request's."""
     path = HTML_LISTS[endpoint]
+    if endpoint.startswith("pilots."):
+        _pilot_call()
+    if "<pilot_request>" in path:
+        return path.replace("<pilot_request>", str(_pilot_call()))
     if "<org>" not in path:
         return path
     from seoul_platform.members.models import Organization
@@ -160,6 +193,11 @@ def _make_org(name: str):
 
 
 def _client_for(app, endpoint, official, city_member):
+    if endpoint == "pilots.my_proposals":
+        from seoul_platform.accounts.models import User
+
+        _pilot_call()
+        return signed_in(app, _db.session.scalar(select(User).where(User.email == PROPOSER_EMAIL)))
     return signed_in(app, city_member if endpoint == "members.directory" else official)
 
 
@@ -245,9 +283,9 @@ def api_headers(app, official):
 
 @pytest.mark.parametrize("op", API_LISTS, ids=lambda op: op.endpoint)
 def test_api_list_past_the_end_is_404(app, db, api_headers, three_of_everything, op):
-    assert "<" not in op.rule, "fill this list's path parameters here to test it"
+    params = {"request_id": _pilot_call}  # each path parameter of a list, filled
     client = app.test_client()
-    url = "/api/v1" + op.rule
+    url = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(params[m.group(1)]()), op.rule)
     total = client.get(url, headers=api_headers).get_json()["total"]
     assert total >= 3
     last = client.get(f"{url}?per_page=1&page={total}", headers=api_headers)
@@ -280,7 +318,7 @@ def test_openapi_documents_404_past_the_end_and_the_link_header(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     listed = 0
     for op in API_LISTS:
-        path = "/" + op.rule.lstrip("/")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", "/" + op.rule.lstrip("/"))
         entry = spec["paths"][path][op.method]
         assert "past the end" in entry["responses"]["404"]["description"]
         assert "Link" in entry["responses"][str(op.status)]["headers"]

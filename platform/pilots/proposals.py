@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User, UserStatus
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
-from ..lifecycle import transition
+from ..lifecycle import N_, transition
 from ..members.models import OrgKind, OrgStatus
 from ..notifications.services import notify
 from ..pagination import Page, PageQuery, paginate
@@ -40,7 +40,7 @@ from .permissions import (
 )
 from .proposal_schemas import ProposalFields, ProposalPatch
 
-CALL_CLOSED = "The deadline of this call has passed: proposals can no longer be changed."
+CALL_CLOSED = N_("The deadline of this call has passed: proposals can no longer be changed.")
 
 
 def call_open_clause(now=None):
