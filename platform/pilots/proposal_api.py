@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..access import MEMBER, OFFICIAL, current_actor
 from ..api import operation, paginated
 from ..pagination import PageQuery
-from . import proposals, selection
+from . import proposal_scores, proposals, selection
 from .models import Interest, Partnership
 from .proposal_schemas import (
     ApprovalIn,
@@ -42,8 +42,8 @@ def interest_out(interest: Interest, actor=None) -> InterestOut:
     actor = actor or current_actor()
     req = interest.request
     scores = total = third = None
-    if selection.can_see_scores(actor, req):
-        summary = selection.score_summary(req.criteria, interest.scores)
+    if proposal_scores.can_see_scores(actor, req):
+        summary = proposal_scores.score_summary(req.criteria, interest.scores)
         scores = [
             ScoreOut(
                 criterion_id=line.criterion_id,
@@ -198,7 +198,7 @@ def resubmit_interest(interest_id: int):
 )
 def score_interest(interest_id: int, body: ScoresIn):
     actor = current_actor()
-    selection.score_proposal(actor, interest_id, body)
+    proposal_scores.score_proposal(actor, interest_id, body)
     return _fresh(actor, interest_id)
 
 
@@ -214,7 +214,7 @@ def score_interest(interest_id: int, body: ScoresIn):
 )
 def shortlist_interest(interest_id: int, body: ShortlistIn):
     actor = current_actor()
-    selection.set_shortlisted(actor, interest_id, body.shortlisted)
+    proposal_scores.set_shortlisted(actor, interest_id, body.shortlisted)
     return _fresh(actor, interest_id)
 
 

@@ -15,7 +15,7 @@ from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..members.models import OrgKind
 from ..pagination import PageQuery, list_query
-from . import panels, proposals, selection
+from . import panels, proposal_scores, proposals
 from .labels import INTEREST_STATUS_LABELS, STATUS_LABELS
 from .proposal_forms import ProposalForm
 from .proposal_schemas import ProposalFields, ProposalPatch
@@ -29,7 +29,7 @@ def proposals_on_request(actor, req) -> dict | None:
     """On the request page: how many proposals arrived (never who), the actor's own
     proposal or the way to submit one, and the list for the city (after the deadline) and
     officials. Two queries at most."""
-    if req.opened_at is None:  # never a call for proposals
+    if getattr(req, "opened_at", None) is None:  # never a call for proposals
         return None
     own = None
     org = getattr(actor, "organization", None)
@@ -89,15 +89,17 @@ def propose(request_id: int):
 def proposal(interest_id: int):
     interest = proposals.get_interest(current_user, interest_id)
     req = interest.request
-    show_scores = selection.can_see_scores(current_user, req)
+    show_scores = proposal_scores.can_see_scores(current_user, req)
     return render_template(
         "pilots/proposals/detail.html",
         interest=interest,
         req=req,
-        summary=selection.score_summary(req.criteria, interest.scores) if show_scores else None,
+        summary=proposal_scores.score_summary(req.criteria, interest.scores)
+        if show_scores
+        else None,
         can_edit=proposals.can_edit(current_user, interest),
         can_resubmit=proposals.can_resubmit(current_user, interest),
-        can_score=selection.can_score(current_user, interest),
+        can_score=proposal_scores.can_score(current_user, interest),
         panels=panels.collect("interest", current_user, interest),
         **LABELS,
     )

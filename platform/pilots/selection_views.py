@@ -12,7 +12,7 @@ from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..pagination import PageQuery, list_query
-from . import lifecycle, proposals, selection
+from . import lifecycle, proposal_scores, proposals, selection
 from .models import RequestStatus
 from .permissions import request_roles
 from .proposal_forms import DecisionForm, SelectionForm, score_fields, score_form
@@ -36,7 +36,7 @@ def proposals_list(request_id: int):
         abort(404)
     query, _errors = list_query(PageQuery, request.args)
     page = proposals.list_request_proposals(current_user, request_id, query)
-    summaries = {i.id: selection.score_summary(req.criteria, i.scores) for i in page.items}
+    summaries = {i.id: proposal_scores.score_summary(req.criteria, i.scores) for i in page.items}
     roles = request_roles(current_user, req)
     return render_template(
         "pilots/proposals/list.html",
@@ -56,7 +56,7 @@ def score_proposal(interest_id: int):
     req = interest.request
     if lifecycle.CITY not in request_roles(current_user, req):
         abort(403)
-    if not selection.can_score(current_user, interest):
+    if not proposal_scores.can_score(current_user, interest):
         flash(_("This proposal can no longer be scored."), "error")
         return redirect(url_for("pilots.proposal", interest_id=interest_id))
     form = score_form(
@@ -68,7 +68,7 @@ def score_proposal(interest_id: int):
     if data is not None:
         try:
             with unit_of_work():
-                selection.score_proposal(current_user, interest_id, data)
+                proposal_scores.score_proposal(current_user, interest_id, data)
         except DomainError as err:
             show_domain_error(form, err)
         else:
@@ -87,7 +87,7 @@ def shortlist_proposal(interest_id: int):
     on = request.form.get("shortlisted") == "1"
     try:
         with unit_of_work():
-            selection.set_shortlisted(current_user, interest_id, on)
+            proposal_scores.set_shortlisted(current_user, interest_id, on)
     except DomainError as err:
         if err.status in (403, 404):
             raise
@@ -170,6 +170,6 @@ def review_selection(request_id: int):
         form=form,
         req=req,
         chosen=chosen,
-        summary=selection.score_summary(req.criteria, chosen.scores),
+        summary=proposal_scores.score_summary(req.criteria, chosen.scores),
         **LABELS,
     ), form_status(form)
