@@ -139,7 +139,7 @@ def _sign_in(page, email: str) -> None:
 def test_submit_a_proposal_with_the_keyboard_only(new_context, live_server, data):
     page = new_context().new_page()
     _sign_in(page, KEYBOARD_EMAIL)
-    page.goto(f"/pilot-requests/{data.open_b}/proposals/new")
+    set_language(page, "en", f"/pilot-requests/{data.open_b}/proposals/new")
     tab_until(page, lambda f: f["id"] == "approach")
     page.keyboard.type("Reminders by text message, then a call from a nurse.")
     page.keyboard.press("Tab")
@@ -172,7 +172,8 @@ def test_submit_a_proposal_with_the_keyboard_only(new_context, live_server, data
 def test_score_and_select_without_javascript(new_context, live_server, data):
     page = new_context(java_script_enabled=False).new_page()
     _sign_in(page, live_server.seeded.emails["member"])
-    page.goto(f"/pilot-requests/{data.walk}/proposals")
+    # English whatever language other tests left as this person's preference.
+    set_language(page, "en", f"/pilot-requests/{data.walk}/proposals")
     with page.expect_navigation():
         page.click(f"main a[href$='/proposals/{data.walk_b}']")
     with page.expect_navigation():
