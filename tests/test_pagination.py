@@ -108,17 +108,50 @@ HTML_LISTS = {
     "pilots.request_list": "/pilots/requests",
     "pilots.pipeline_page": "/pilots/pipeline",
     "pilots.calls": "/pilots/calls",
+    "pilots.my_proposals": "/proposals",
+    "pilots.proposals_list": "/pilot-requests/<pilot_request>/proposals",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
 INVITING_ORG = "Zeta Inviting"
+PROPOSER_EMAIL = "zeta.proposer@example.org"
+
+
+def _pilot_call() -> int:
+    """A closed call with three proposals, its proposer having proposed to three calls (the
+    pilots lists); made once, returns the call's id."""
+    from pilots.conftest import PilotFactory
+
+    from seoul_platform.pilots.models import Interest, PilotRequest
+    from support import Factory
+
+    found = _db.session.scalar(select(PilotRequest.id).where(PilotRequest.title == "Zeta Call"))
+    if found is not None:
+        return found
+    make, pilots = Factory(None), PilotFactory()
+    city = _make_org("Zeta Pilot City")
+    _db.session.commit()
+    proposer = make.org("company", name="Zeta Proposer")
+    make.user(proposer, email=PROPOSER_EMAIL)
+    call = pilots.request(city, "closed", title="Zeta Call")
+    pilots.interest(call, proposer)
+    for n in range(2):
+        pilots.interest(call, make.org("company", name=f"Zeta Rival {n}"))
+        pilots.interest(pilots.request(city, "open", title=f"Zeta Open {n}"), proposer)
+    assert _db.session.scalar(select(func.count(Interest.id))) >= 5
+    return call.id
 
 
 def _path(endpoint: str) -> str:
-    """The list's address; an organisation's invitations need that organisation's id."""
+    """The list's address; an organisation's invitations need that organisation's id, a
+    request's proposals the request's."""
     path = HTML_LISTS[endpoint]
     if "<partnership>" in path:
         return _fill(path.replace("<partnership>", "<int:partnership_id>"))
+    if endpoint.startswith("pilots."):
+        _pilot_call()
+    if "<pilot_request>" in path:
+        return path.replace("<pilot_request>", str(_pilot_call()))
     if "<org>" not in path:
         return path
     from seoul_platform.members.models import Organization
@@ -267,6 +300,11 @@ def _make_org(name: str):
 
 
 def _client_for(app, endpoint, official, city_member):
+    if endpoint == "pilots.my_proposals":
+        from seoul_platform.accounts.models import User
+
+        _pilot_call()
+        return signed_in(app, _db.session.scalar(select(User).where(User.email == PROPOSER_EMAIL)))
     return signed_in(app, city_member if endpoint in CITY_LISTS else official)
 
 
@@ -352,9 +390,10 @@ def api_headers(app, official):
 
 @pytest.mark.parametrize("op", API_LISTS, ids=lambda op: op.endpoint)
 def test_api_list_past_the_end_is_404(app, db, api_headers, three_of_everything, op):
+    params = {"request_id": _pilot_call}  # other path parameters of a list, filled
     client = app.test_client()
-    url = "/api/v1" + _fill(op.rule)
-    assert "<" not in url, "fill this list's path parameters in _fill to test it"
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(params[m.group(1)]()), _fill(op.rule))
+    url = "/api/v1" + url
     total = client.get(url, headers=api_headers).get_json()["total"]
     assert total >= 3
     last = client.get(f"{url}?per_page=1&page={total}", headers=api_headers)

@@ -54,6 +54,26 @@ KINDS: dict[str, str] = {
     "pilot_request.closed": N_(
         "Proposals for “%(title)s” are closed: score them against your criteria."
     ),
+    # pilots: proposals (proposals, scoring, selection, the partnership's approval).
+    # "Received" names no proposer: proposals are sealed until the deadline.
+    "proposal.received": N_(
+        "A proposal was received for your call “%(title)s”. Proposals stay sealed until "
+        "the deadline."
+    ),
+    "proposal.shortlisted": N_("%(city)s shortlisted your proposal for “%(title)s”."),
+    "selection.made": N_(
+        "%(city)s selected a partner for “%(title)s”. Please review and approve the selection."
+    ),
+    "selection.sent_back": N_(
+        "A Seoul official sent your selection for “%(title)s” back: %(reason)s"
+    ),
+    "partnership.approved": N_(
+        "A Seoul official approved the partnership for “%(title)s”. The work can begin."
+    ),
+    "proposal.not_selected": N_(
+        "Thank you for your proposal to “%(title)s”. %(city)s selected another partner this "
+        "time. We hope to see your proposals for other calls."
+    ),
 }
 
 

@@ -298,6 +298,11 @@ class Interest(db.Model):
     cost_amount: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     duration_months: Mapped[int | None] = mapped_column(Integer)
+    # The third partner institution the city named when it selected this proposal (triangular
+    # cooperation); kept here until an official's approval copies it onto the Partnership.
+    third_party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -306,6 +311,7 @@ class Interest(db.Model):
 
     request: Mapped[PilotRequest] = relationship()
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    third_party: Mapped[Organization | None] = relationship(foreign_keys=[third_party_id])
     scores: Mapped[list[InterestScore]] = relationship(cascade="all, delete-orphan")
 
 
