@@ -96,8 +96,7 @@ def main() -> int:
                 client.get(path)
                 times.append((time.perf_counter() - start) * 1e3)
             print(
-                f"{path:<48} median {statistics.median(times):6.2f} ms  "
-                f"best {min(times):6.2f} ms"
+                f"{path:<48} median {statistics.median(times):6.2f} ms  best {min(times):6.2f} ms"
             )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

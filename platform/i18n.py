@@ -79,6 +79,17 @@ def _sorted_countries(locale: str) -> list[tuple[str, str]]:
     return sorted(((c, names.get(c, c)) for c in COUNTRY_CODES), key=lambda pair: pair[1])
 
 
+def country_table() -> dict[str, str]:
+    """`country_choices` as a dict (code -> name, in name order), the same object for every
+    request in a language, so that templates may cache what they build from it."""
+    return _country_table(str(get_locale()))
+
+
+@functools.cache
+def _country_table(locale: str) -> dict[str, str]:
+    return dict(_sorted_countries(locale))
+
+
 LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) in (2, 3))
 
 

@@ -13,7 +13,7 @@ from ..accounts.views import invitation_sent, invitations_limited
 from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
-from ..i18n import country_choices
+from ..i18n import country_choices, country_table
 from ..pagination import list_query
 from . import services
 from .forms import AwardForm, InviteForm, OrganizationForm
@@ -33,7 +33,7 @@ def directory():
         "members/directory.html",
         page=services.search_directory(current_user, query),
         query=query,
-        countries=country_choices(),
+        countries=country_table(),
         filter_errors=filter_errors,
         args=args,
     ), (200 if not filter_errors else 422)
