@@ -399,14 +399,16 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
     return stmt
 
 
-def search_directory(actor: User | None, query: DirectoryQuery) -> Page[Organization]:
-    """One page of organisations matching the query, with the total count; tags and awards
-    eagerly loaded (a count, the page and three loads whatever its size)."""
-    stmt = _directory_filter(actor, query).options(
-        selectinload(Organization.sectors),
-        selectinload(Organization.technologies),
-        selectinload(Organization.awards),
-    )
+def search_directory(
+    actor: User | None, query: DirectoryQuery, *, with_technologies: bool = True
+) -> Page[Organization]:
+    """One page of organisations matching the query, with the total count; sectors, awards
+    and (unless the caller shows none: the directory's cards) technologies eagerly loaded:
+    a count, the page and two or three loads whatever its size."""
+    loads = [selectinload(Organization.sectors), selectinload(Organization.awards)]
+    if with_technologies:
+        loads.append(selectinload(Organization.technologies))
+    stmt = _directory_filter(actor, query).options(*loads)
     return paginate(stmt.order_by(Organization.name_key, Organization.id), query)
 
 

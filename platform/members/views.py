@@ -31,7 +31,7 @@ def directory():
     args = {k: v for k, v in request.args.items() if v != "" and k not in filter_errors}
     return render_template(
         "members/directory.html",
-        page=services.search_directory(current_user, query),
+        page=services.search_directory(current_user, query, with_technologies=False),
         query=query,
         countries=country_table(),
         filter_errors=filter_errors,
