@@ -112,7 +112,9 @@ def init_i18n(app: Flask, babel: Babel) -> None:
             "country_name": lambda c: territories.get(c.upper(), c.upper()) if c else "",
             "language_name": lambda c: languages.get(c, c),
             "languages": app.config["LANGUAGES"],
-            "gettext": _bound_gettext(translations.ugettext),
+            # `_` too: jinja2.ext's `_` would look `gettext` up again on every call.
+            "_": (gettext := _bound_gettext(translations.ugettext)),
+            "gettext": gettext,
             "ngettext": _bound_ngettext(translations.ungettext),
             "label": labels_in(code),
         }
