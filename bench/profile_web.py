@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/profile_web.py                      # timings of each page
     .venv/bin/python bench/profile_web.py --profile /directory # cProfile, top functions
-    .venv/bin/python bench/profile_web.py --database-url postgresql+psycopg://...
+    .venv/bin/python bench/profile_web.py --scale 100 --profile '/directory?q=governance'
+    .venv/bin/python bench/profile_web.py --database-url postgresql+psycopg://...  # emptied!
 
 Builds the same database as bench/bench_web.py (demo data, at least 40 organisations, a
 member), signs in through the login form with Flask's test client, then times each page
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_scale
 import bench_web
 
 
@@ -54,11 +56,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", default="", help="a path to profile (e.g. /directory)")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--scale", type=int, default=1, help="copies of the data (bench_scale)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="seoul-profile-web-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    if args.database_url:
+        bench_scale.empty_database(url)
     data = bench_web.build_database(url)
+    if args.scale > 1:
+        bench_scale.multiply(url, args.scale)
     os.environ.update(DATABASE_URL=url, SEOUL_ENV="development", SECRET_KEY="x" * 48)
     from seoul_platform.app import create_app
 

@@ -19,7 +19,7 @@ triggers: such a migration must call `create_sqlite_index` again afterwards.
 
 from __future__ import annotations
 
-from sqlalchemy import column, event, select, table
+from sqlalchemy import column, event, select, table, text
 
 FTS_TABLE = "organization_search"
 PG_INDEX = "ix_organizations_search_text_trgm"
@@ -76,12 +76,28 @@ def include_name(name, type_, parent_names) -> bool:
     return True
 
 
+def indexed_terms(terms: list[str]) -> tuple[list[str], list[str]]:
+    """Split search terms into those the trigram index answers (three characters or more)
+    and the shorter ones, which the caller matches with LIKE on the table itself."""
+    return [t for t in terms if len(t) >= 3], [t for t in terms if len(t) < 3]
+
+
 def matching_ids(terms: list[str]):
-    """SQLite: the ids of the organisations whose search text contains every term, from the
-    FTS5 trigram index. Terms are words of letters and digits joined by single spaces
-    (services.search_terms), so they hold no LIKE wildcard to escape."""
-    fts = table(FTS_TABLE, column("rowid"), column("search_text"))
-    return select(fts.c.rowid).where(*(fts.c.search_text.like(f"%{t}%") for t in terms))
+    """SQLite: the ids of the organisations whose search text contains every term (each
+    three characters or more), from the FTS5 trigram index. A trigram phrase query finds
+    exactly the texts holding the phrase as a substring, so this is ``LIKE '%term%'`` for
+    each term, answered from the index (measured at 4,700 organisations: 0.1 ms for a rare
+    word, about as fast as a scan for a word in a third of them; ``LIKE`` on the FTS table
+    checks every candidate row and is twice slower than a scan for common words). Terms
+    are words of letters and digits joined by single spaces (services.search_terms): they
+    hold no quote or wildcard to escape."""
+    fts = table(FTS_TABLE, column("rowid"))
+    phrase = " ".join(f'"{t}"' for t in terms)  # phrases side by side: all of them
+    return (
+        select(fts.c.rowid)
+        .where(text(f"{FTS_TABLE} MATCH :search_phrase"))
+        .params(search_phrase=phrase)
+    )
 
 
 def install(organizations_table) -> None:

@@ -369,11 +369,14 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
         stmt = stmt.where(Organization.status == OrgStatus.ACTIVE)
     terms = search_terms(query.q)[:8]
     if terms and db.session.get_bind().dialect.name == "sqlite":
-        # The same substrings, found through the FTS5 trigram index (search_index.py).
-        stmt = stmt.where(Organization.id.in_(search_index.matching_ids(terms)))
-    else:  # PostgreSQL answers these from its pg_trgm index
-        for term in terms:
-            stmt = stmt.where(Organization.search_text.contains(term, autoescape=True))
+        # The same substrings, found through the FTS5 trigram index (search_index.py);
+        # terms too short for trigrams are matched on the table.
+        indexed, short = search_index.indexed_terms(terms)
+        if indexed:
+            stmt = stmt.where(Organization.id.in_(search_index.matching_ids(indexed)))
+        terms = short
+    for term in terms:  # PostgreSQL answers these from its pg_trgm index
+        stmt = stmt.where(Organization.search_text.contains(term, autoescape=True))
     if query.kind:
         stmt = stmt.where(Organization.kind == query.kind)
     if query.region:
