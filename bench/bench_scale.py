@@ -10,8 +10,9 @@ organisations, a member), then copies every organisation N-1 times with its sect
 technologies and awards (bulk inserts: the copies are bench data, not service-made), so
 47 organisations become 470 and 4,700. Starts the same gunicorn server as bench_web.py,
 signs in, and measures each path with ONE wrk connection (p50 and p99: latency of a request
-alone, not throughput). Prints the database's plan for the directory's text search, which
-must use the search index (FTS5 table on SQLite, pg_trgm index on PostgreSQL).
+alone, not throughput). Prints the database's plan for the directory's text search with a
+common word and with a rare one (in one demo organisation, so 1 in 47 at every scale): the
+rare one must use the search index (FTS5 table on SQLite, pg_trgm index on PostgreSQL).
 
 The PostgreSQL database given is emptied (all tables dropped) at each scale: use a database
 of its own. Writes bench/results/scale.json.
