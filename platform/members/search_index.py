@@ -2,10 +2,10 @@
 of it is a plain table or index SQLAlchemy describes:
 
 - SQLite: an FTS5 table with the trigram tokenizer over ``organizations.search_text``
-  (external content: it stores only the index), kept in sync by triggers. The trigram
-  index answers ``LIKE '%words%'`` (any substring of three characters or more), so the
-  search keeps its substring semantics ("gov" finds "governance", "twin" finds "digital
-  twin"); shorter terms are still answered, by a scan.
+  (external content: it stores only the index), kept in sync by triggers. A trigram phrase
+  query finds any substring of three characters or more, so the search keeps its substring
+  semantics ("gov" finds "governance", "twin" finds "digital twin"); shorter terms are
+  still answered, by ``LIKE`` on the table.
 - PostgreSQL: a pg_trgm GIN index on ``organizations.search_text``, which the planner uses
   for the same ``LIKE '%words%'`` conditions.
 
