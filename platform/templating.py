@@ -78,6 +78,34 @@ def lang_attr(code: str) -> Markup:
     return Markup(' lang="%s"') % escape(code) if code else Markup("")
 
 
+_OPTION_TAGS: dict[tuple[int, str], tuple[object, str]] = {}
+
+
+def _option_tags(options) -> str:
+    return "".join(
+        f'<option value="{escape(value)}">{escape(text)}</option>' for value, text in options
+    )
+
+
+def select_options(options, current, locale: str = "") -> Markup:
+    """The ``<option>`` tags of a filter's ``<select>``, ``current`` selected (an enum, a
+    value or None). ``options`` is a label table (dict) or (value, text) pairs. A table's
+    tags are built once per language and kept (the country list has ~250): only the
+    selected one is marked per page."""
+    if isinstance(options, dict):
+        cached = _OPTION_TAGS.get((id(options), locale))
+        if cached is None or cached[0] is not options:
+            cached = _OPTION_TAGS[(id(options), locale)] = (options, _option_tags(options.items()))
+        html = cached[1]
+    else:
+        html = _option_tags(options)
+    chosen = "" if current is None else str(getattr(current, "value", current))
+    if chosen:
+        mark = f'<option value="{escape(chosen)}">'
+        html = html.replace(mark, f'<option value="{escape(chosen)}" selected>', 1)
+    return Markup(html)  # noqa: S704 - values and texts escaped above
+
+
 def init_templating(app: Flask) -> None:
     join_status = {
         "pending": labels.STATUS_LABELS["pending"],
@@ -105,6 +133,7 @@ def init_templating(app: Flask) -> None:
         org_language=org_language,
         message_language=message_language,
         lang_attr=lang_attr,
+        select_options=select_options,
     )
     app.jinja_env.filters["language_label"] = language_name
     app.jinja_env.filters["is_past"] = lambda value: (

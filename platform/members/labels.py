@@ -133,9 +133,14 @@ _TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}
 def label(mapping: dict, key) -> str:
     """The translated label of ``key`` (an enum or its value) in one of the mappings above.
     Each mapping is translated once per language, not once per use: pages show hundreds."""
+    return label_in(str(get_locale()), mapping, key)
+
+
+def label_in(locale: str, mapping: dict, key) -> str:
+    """`label` with the current language's code given: templates get it bound once per page
+    (see i18n.py). ``locale`` must be the current one: the labels are translated in it."""
     value = str(getattr(key, "value", key))
-    cache_key = (id(mapping), str(get_locale()))
-    plain = _TRANSLATED.get(cache_key)
+    plain = _TRANSLATED.get((id(mapping), locale))
     if plain is None:
-        plain = _TRANSLATED[cache_key] = {k: str(v) for k, v in mapping.items()}
+        plain = _TRANSLATED[(id(mapping), locale)] = {k: str(v) for k, v in mapping.items()}
     return plain.get(value, value)

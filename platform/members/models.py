@@ -10,6 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import db, str_enum, utcnow
+from . import search_index
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -125,6 +126,10 @@ class Organization(db.Model):
     @property
     def technology_values(self) -> list[str]:
         return [t.technology for t in self.technologies]
+
+
+# The text-search index (FTS5 on SQLite, pg_trgm on PostgreSQL) is created with the table.
+search_index.install(Organization.__table__)
 
 
 class OrganizationSector(db.Model):

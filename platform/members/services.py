@@ -20,6 +20,7 @@ from ..db import db
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..pagination import Page, paginate
 from ..text import skeleton_hash
+from . import search_index
 from .models import (
     Award,
     Organization,
@@ -366,7 +367,15 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
         stmt = stmt.where(Organization.status != OrgStatus.DECLINED)
     else:
         stmt = stmt.where(Organization.status == OrgStatus.ACTIVE)
-    for term in search_terms(query.q)[:8]:
+    terms = search_terms(query.q)[:8]
+    if terms and db.session.get_bind().dialect.name == "sqlite":
+        # The same substrings, found through the FTS5 trigram index (search_index.py);
+        # terms too short for trigrams are matched on the table.
+        indexed, short = search_index.indexed_terms(terms)
+        if indexed:
+            stmt = stmt.where(Organization.id.in_(search_index.matching_ids(indexed)))
+        terms = short
+    for term in terms:  # PostgreSQL answers these from its pg_trgm index
         stmt = stmt.where(Organization.search_text.contains(term, autoescape=True))
     if query.kind:
         stmt = stmt.where(Organization.kind == query.kind)
@@ -399,14 +408,16 @@ def _directory_filter(actor: User | None, query: DirectoryQuery) -> Select:
     return stmt
 
 
-def search_directory(actor: User | None, query: DirectoryQuery) -> Page[Organization]:
-    """One page of organisations matching the query, with the total count; tags and awards
-    eagerly loaded (a count, the page and three loads whatever its size)."""
-    stmt = _directory_filter(actor, query).options(
-        selectinload(Organization.sectors),
-        selectinload(Organization.technologies),
-        selectinload(Organization.awards),
-    )
+def search_directory(
+    actor: User | None, query: DirectoryQuery, *, with_technologies: bool = True
+) -> Page[Organization]:
+    """One page of organisations matching the query, with the total count; sectors, awards
+    and (unless the caller shows none: the directory's cards) technologies eagerly loaded:
+    a count, the page and two or three loads whatever its size."""
+    loads = [selectinload(Organization.sectors), selectinload(Organization.awards)]
+    if with_technologies:
+        loads.append(selectinload(Organization.technologies))
+    stmt = _directory_filter(actor, query).options(*loads)
     return paginate(stmt.order_by(Organization.name_key, Organization.id), query)
 
 

@@ -11,7 +11,7 @@ from ..accounts.models import OrgRole
 from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
-from ..i18n import country_choices
+from ..i18n import country_choices, country_table
 from ..pagination import list_query
 from . import services
 from .forms import AwardForm, OrganizationForm
@@ -29,9 +29,9 @@ def directory():
     args = {k: v for k, v in request.args.items() if v != "" and k not in filter_errors}
     return render_template(
         "members/directory.html",
-        page=services.search_directory(current_user, query),
+        page=services.search_directory(current_user, query, with_technologies=False),
         query=query,
-        countries=country_choices(),
+        countries=country_table(),
         filter_errors=filter_errors,
         args=args,
     ), (200 if not filter_errors else 422)
