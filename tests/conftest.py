@@ -60,6 +60,7 @@ def app():
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = config["SQLALCHEMY_DATABASE_URI"]
+        DOCUMENT_STORAGE_DIR = str(tmp_dir / "documents")
 
     application = create_app(Config)
     application.test_client_class = IsolatedClient

@@ -26,6 +26,8 @@ KINDS: dict[str, str] = {
         "Your password was changed and your other devices were signed out. If this was not "
         "you, reset your password now."
     ),
+    # conversations (platform/conversations/): one unread reminder per conversation
+    "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }
 
 
