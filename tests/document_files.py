@@ -9,6 +9,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
+
 MAIN_TYPES = {
     "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
     "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
@@ -81,3 +83,14 @@ FILES = {
 
 def stored_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def storage_dir(request, tmp_path) -> Path:
+    """This test's own storage folder (so that "no file left" is an exact check)."""
+    folder = tmp_path / "documents"
+    app = request.getfixturevalue("app")
+    before = app.config.get("DOCUMENT_STORAGE_DIR")
+    app.config["DOCUMENT_STORAGE_DIR"] = str(folder)
+    yield folder
+    app.config["DOCUMENT_STORAGE_DIR"] = before

@@ -1,21 +1,12 @@
-"""Fixtures for documents: a storage folder per test."""
+"""Fixtures for documents: every test here gets its own storage folder."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from document_files import storage_dir  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(autouse=True)
-def storage_dir(request, tmp_path) -> Path:
-    """Each test's own storage folder (and so an exact "no file left" check)."""
-    folder = tmp_path / "documents"
-    if "app" not in request.fixturenames:
-        yield folder
-        return
-    app = request.getfixturevalue("app")
-    before = app.config.get("DOCUMENT_STORAGE_DIR")
-    app.config["DOCUMENT_STORAGE_DIR"] = str(folder)
-    yield folder
-    app.config["DOCUMENT_STORAGE_DIR"] = before
+def _own_storage(request):
+    if "app" in request.fixturenames:
+        request.getfixturevalue("storage_dir")
