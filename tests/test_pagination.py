@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from flask import current_app
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
@@ -103,13 +104,37 @@ HTML_LISTS = {
     "accounts.org_invitations": "/organizations/<org>/invitations",
     "notifications.index": "/notifications",
     "accounts.api_tokens": "/account/tokens",
+    "conversations.thread": "/conversations/<conversation>",
 }
 INVITING_ORG = "Zeta Inviting"
+THREAD = "Zeta Thread"
+
+
+def _thread_id() -> int:
+    """The conversation whose messages are listed (three of them), made on first use."""
+    from seoul_platform.accounts.models import User
+    from seoul_platform.conversations import services as conversations
+    from seoul_platform.conversations.models import Conversation
+
+    found = _db.session.scalar(select(Conversation.id).where(Conversation.title == THREAD))
+    if found is not None:
+        return found
+    author = _db.session.scalar(select(User).where(User.is_official.is_(True)))
+    conversation = conversations.get_or_create_conversation("pagination", 1, title=THREAD)
+    for n in range(3):
+        conversations.post_message(author, conversation, f"Message {n}")
+    for n in range(2):  # three conversations in all, for the list of conversations
+        conversations.get_or_create_conversation("pagination", 2 + n, title=f"{THREAD} {n}")
+    _db.session.commit()
+    return conversation.id
 
 
 def _path(endpoint: str) -> str:
     """The list's address; an organisation's invitations need that organisation's id."""
     path = HTML_LISTS[endpoint]
+    if "<conversation>" in path:
+        with current_app.test_request_context():
+            return path.replace("<conversation>", str(_thread_id()))
     if "<org>" not in path:
         return path
     from seoul_platform.members.models import Organization
@@ -149,6 +174,7 @@ def three_of_everything(app, db, official, city, city_member):
             )
             record_event(f"test.event{n}")
         db.session.commit()
+        _thread_id()
 
 
 def _make_org(name: str):
@@ -234,6 +260,15 @@ def test_html_list_with_a_bad_page_number_is_a_page_not_an_error(
 API_LISTS = [op for op in api_operations() if _is_list(op)]
 
 
+def _api_path(rule: str) -> str:
+    """A list's address with its path parameters filled in (each list with parameters
+    names the rows of its own here)."""
+    fill = {"conversation_id": _thread_id}
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(fill[m.group(1)]()), rule)
+    assert "<" not in path, "fill this list's path parameters here to test it"
+    return path
+
+
 def test_there_are_api_lists_to_test():
     assert API_LISTS
 
@@ -245,9 +280,8 @@ def api_headers(app, official):
 
 @pytest.mark.parametrize("op", API_LISTS, ids=lambda op: op.endpoint)
 def test_api_list_past_the_end_is_404(app, db, api_headers, three_of_everything, op):
-    assert "<" not in op.rule, "fill this list's path parameters here to test it"
     client = app.test_client()
-    url = "/api/v1" + op.rule
+    url = "/api/v1" + _api_path(op.rule)
     total = client.get(url, headers=api_headers).get_json()["total"]
     assert total >= 3
     last = client.get(f"{url}?per_page=1&page={total}", headers=api_headers)
@@ -280,7 +314,7 @@ def test_openapi_documents_404_past_the_end_and_the_link_header(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     listed = 0
     for op in API_LISTS:
-        path = "/" + op.rule.lstrip("/")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", "/" + op.rule.lstrip("/"))
         entry = spec["paths"][path][op.method]
         assert "past the end" in entry["responses"]["404"]["description"]
         assert "Link" in entry["responses"][str(op.status)]["headers"]
