@@ -65,7 +65,8 @@ def get_or_create_conversation(
         subject_type=subject_type, subject_id=subject_id, title=title[:TITLE_MAX]
     )
     conversation.participants = [
-        ConversationParticipant(organization_id=org_id) for org_id in dict.fromkeys(organization_ids)
+        ConversationParticipant(organization_id=org_id)
+        for org_id in dict.fromkeys(organization_ids)
     ] + [ConversationParticipant(user_id=user_id) for user_id in dict.fromkeys(user_ids)]
     try:
         with db.session.begin_nested():
@@ -246,11 +247,14 @@ def mark_read(actor: User, conversation: Conversation, up_to: int | None = None)
     target = min(latest, up_to) if up_to is not None else latest
     if target > 0:
         _advance(actor.id, conversation.id, min(target, MAX_ID))
-    return db.session.scalar(
-        select(ReadState.last_read_message_id).where(
-            ReadState.conversation_id == conversation.id, ReadState.user_id == actor.id
+    return (
+        db.session.scalar(
+            select(ReadState.last_read_message_id).where(
+                ReadState.conversation_id == conversation.id, ReadState.user_id == actor.id
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def unread_counts(actor: User, conversation_ids: Iterable[int]) -> dict[int, int]:
@@ -274,7 +278,7 @@ def unread_counts(actor: User, conversation_ids: Iterable[int]) -> dict[int, int
         .group_by(Message.conversation_id)
     )
     counts = dict.fromkeys(ids, 0)
-    counts.update({conversation_id: n for conversation_id, n in rows})
+    counts.update(dict(rows.tuples().all()))
     return counts
 
 

@@ -12,8 +12,11 @@ from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import show_domain_error
 from ..pagination import PageQuery, list_query
-from . import models  # noqa: F401  (the tables exist from the start)
-from . import permissions, services
+from . import (
+    models,  # noqa: F401  (the tables exist from the start)
+    permissions,
+    services,
+)
 from .forms import MessageForm
 
 bp = Blueprint("conversations", __name__, template_folder="templates")

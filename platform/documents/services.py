@@ -118,7 +118,9 @@ def store_document(
     rules = permissions.rules_for(subject_type)
     kind = kind or rules.kinds[0]
     if kind not in rules.kinds:
-        raise ValidationError(_("Some fields are invalid."), {"kind": [_("Choose one of the options.")]})
+        raise ValidationError(
+            _("Some fields are invalid."), {"kind": [_("Choose one of the options.")]}
+        )
     if stream is None:
         raise ValidationError(_("Some fields are invalid."), {"file": [_("Choose a file.")]})
     spooled, size, sha256 = _spool(stream, max_bytes())

@@ -45,9 +45,18 @@ PPTX = FileType(
 )
 TYPES = (PDF, DOCX, XLSX, PPTX, PNG, JPEG)
 CONTENT_TYPES = tuple(t.content_type for t in TYPES)
-KNOWN_EXTENSIONS = frozenset(
-    ext for t in TYPES for ext in t.extensions
-) | {".exe", ".docm", ".xlsm", ".pptm", ".html", ".htm", ".zip", ".gif", ".svg", ".js"}
+KNOWN_EXTENSIONS = frozenset(ext for t in TYPES for ext in t.extensions) | {
+    ".exe",
+    ".docm",
+    ".xlsm",
+    ".pptm",
+    ".html",
+    ".htm",
+    ".zip",
+    ".gif",
+    ".svg",
+    ".js",
+}
 
 # OOXML: the folder of the main part and its content type in [Content_Types].xml.
 _OOXML = (

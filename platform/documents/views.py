@@ -19,8 +19,11 @@ from ..db import unit_of_work
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..forms import form_status, show_domain_error
 from ..security import is_safe_redirect
-from . import models  # noqa: F401  (the table exists from the start)
-from . import permissions, services
+from . import (
+    models,  # noqa: F401  (the table exists from the start)
+    permissions,
+    services,
+)
 from .forms import UploadForm
 from .labels import ACCEPTED_TEXT, KIND_LABELS
 from .models import Document

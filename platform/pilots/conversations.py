@@ -112,11 +112,12 @@ def _load_partnership(actor, partnership_id: int) -> Partnership:
 
 def _start_page(subject_type: str, subject, *, may_start: bool, create, heading: str):
     existing = conversations.find_conversation(subject_type, subject.id)
-    if existing is not None and conversation_permissions.can_view_conversation(
-        current_user, existing
+    if (
+        existing is not None
+        and request.method == "GET"
+        and conversation_permissions.can_view_conversation(current_user, existing)
     ):
-        if request.method == "GET":
-            return redirect(url_for("conversations.thread", conversation_id=existing.id))
+        return redirect(url_for("conversations.thread", conversation_id=existing.id))
     if not may_start:
         abort(404 if existing is None else 409)
     form = MessageForm()

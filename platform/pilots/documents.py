@@ -265,7 +265,9 @@ def _subject_panel(actor, subject_type: str, subject_id: int, action: str, capti
     documents = document_services.list_documents(subject_type, [subject_id])
     may_attach = can_attach_document(actor, subject_type, subject_id)
     return {
-        "listing": list_context(actor, documents, list_id=f"{subject_type}-documents", caption=caption),
+        "listing": list_context(
+            actor, documents, list_id=f"{subject_type}-documents", caption=caption
+        ),
         "upload": upload_context(subject_type, action) if may_attach else None,
         "page_url": action,
     }

@@ -8,5 +8,4 @@ from flask import Blueprint
 bp = Blueprint("pilots", __name__, template_folder="templates")
 
 # Importing the route modules registers their routes on ``bp``.
-from . import proposal_views, request_views, workspace_views  # noqa: E402, F401
-from . import conversations, documents  # noqa: E402, F401  (shared features' wiring)
+from . import conversations, documents, proposal_views, request_views, workspace_views  # noqa: E402, F401  # noqa: E402, F401  (shared features' wiring)

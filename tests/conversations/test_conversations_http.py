@@ -144,9 +144,12 @@ def test_api_messages_post_read_and_list(app, db, conversation_id, api, users):
     assert body["body"] == "On it."
     listed = client.get(url, headers=api["city"]).get_json()
     assert [m["body"] for m in listed["items"]] == ["Can you start in May?\nThanks.", "On it."]
-    assert client.get(f"/api/v1/conversations/{conversation_id}", headers=api["city"]).get_json()[
-        "unread"
-    ] == 1
+    assert (
+        client.get(f"/api/v1/conversations/{conversation_id}", headers=api["city"]).get_json()[
+            "unread"
+        ]
+        == 1
+    )
     read = client.post(f"/api/v1/conversations/{conversation_id}/read", headers=api["city"])
     assert read.status_code == 200 and read.get_json()["unread"] == 0
     for role in ("outsider",):

@@ -100,9 +100,13 @@ def test_a_lost_race_reads_the_winner(app, db, city, company):
         winner_id = winner.id
     real = services.find_conversation
     calls = iter([None])  # the first look sees nothing, as if the winner had not committed
-    with mock.patch.object(
-        services, "find_conversation", side_effect=lambda *a: next(calls, None) or real(*a)
-    ), app.test_request_context(), unit_of_work():
+    with (
+        mock.patch.object(
+            services, "find_conversation", side_effect=lambda *a: next(calls, None) or real(*a)
+        ),
+        app.test_request_context(),
+        unit_of_work(),
+    ):
         got = services.get_or_create_conversation("race", 8, title="L", organization_ids=[])
         assert got.id == winner_id
     assert db.session.scalar(select(func.count(Conversation.id))) == 1
@@ -242,7 +246,7 @@ def test_unread_counts_take_one_query(app, db, city, company, people):
         reader = db.session.get(type(reader), reader.id)  # loaded before counting
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            counts = services.unread_counts(reader, ids + [10**6])
+            counts = services.unread_counts(reader, [*ids, 10**6])
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 1

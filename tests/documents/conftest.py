@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from document_files import storage_dir  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -102,10 +102,9 @@ def test_an_inactive_account_sees_nothing(app, db, make, official, open_subject)
 def test_a_missing_file_is_a_404_not_a_500(app, db, official, open_subject, storage_dir):
     from support import bearer
 
-    with app.test_request_context():
-        with unit_of_work():
-            doc = _store(official)
-            key, doc_id = doc.storage_key, doc.id
+    with app.test_request_context(), unit_of_work():
+        doc = _store(official)
+        key, doc_id = doc.storage_key, doc.id
     (storage_dir / key).unlink()
     client = app.test_client()
     response = client.get(f"/api/v1/documents/{doc_id}", headers=bearer(client, official))

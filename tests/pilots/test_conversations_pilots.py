@@ -94,8 +94,8 @@ def test_after_the_deadline_the_city_and_proposer_may_start_it(
     assert "Open the conversation (1 unread message)" in panel_html
     assert f'href="/conversations/{conversation.id}"' in panel_html and "<time" in panel_html
     # Once it exists, the start address leads to it.
-    assert html["proposer"].get(path).headers["Location"].endswith(
-        f"/conversations/{conversation.id}"
+    assert (
+        html["proposer"].get(path).headers["Location"].endswith(f"/conversations/{conversation.id}")
     )
     for role, status in {"other_city": 404, "other_company": 404, "official": 200}.items():
         assert html[role].get(f"/conversations/{conversation.id}").status_code == status
@@ -174,17 +174,23 @@ def test_api_get_or_create_is_idempotent_and_guarded(app, db, pilots, city, comp
     assert _conversations(db) == 1
 
     sealed = pilots.interest(pilots.request(city, "open"), company)
-    assert client.post(
-        f"/api/v1/interests/{sealed.id}/conversation", headers=headers["proposer"]
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/interests/{sealed.id}/conversation", headers=headers["proposer"]
+        ).status_code
+        == 404
+    )
 
     finished = pilots.request(city, "closed")
     done = pilots.interest(finished, company)
     finished.status = RequestStatus.CANCELLED
     db.session.commit()
-    assert client.post(
-        f"/api/v1/interests/{done.id}/conversation", headers=headers["city"]
-    ).status_code == 409
+    assert (
+        client.post(
+            f"/api/v1/interests/{done.id}/conversation", headers=headers["city"]
+        ).status_code
+        == 409
+    )
 
     partnership = pilots.partnership(pilots.request(city, "open"), company)
     p_url = f"/api/v1/partnerships/{partnership.id}/conversation"

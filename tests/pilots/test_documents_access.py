@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from document_files import FILES, ooxml, pdf, png, storage_dir, stored_files  # noqa: F401
+from document_files import FILES, ooxml, pdf, png, stored_files
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from document_files import ooxml, pdf, storage_dir, stored_files  # noqa: F401
+from document_files import ooxml, pdf, stored_files
 from flask import render_template
 from sqlalchemy import func, select
 
