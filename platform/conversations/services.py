@@ -278,7 +278,7 @@ def unread_counts(actor: User, conversation_ids: Iterable[int]) -> dict[int, int
         .group_by(Message.conversation_id)
     )
     counts = dict.fromkeys(ids, 0)
-    counts.update(dict(rows.tuples().all()))
+    counts.update(dict(rows.all()))
     return counts
 
 
