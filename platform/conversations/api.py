@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..access import MEMBER, current_actor
+from ..accounts.models import UserStatus
 from ..api import operation, paginated
 from ..pagination import PageQuery
 from . import permissions, services
@@ -41,6 +42,8 @@ def conversation_out(conversation: Conversation, actor, unread: int) -> dict:
 
 def message_out(message: Message) -> dict:
     author = message.author
+    if author is not None and author.status == UserStatus.DELETED:
+        author = None  # an erased account: "Deleted account", as when the row is gone
     org = author.organization if author else None
     return {
         "id": message.id,

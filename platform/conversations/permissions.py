@@ -16,10 +16,25 @@ from ..accounts.models import User, UserStatus
 from .models import Conversation
 
 _is_open: dict[str, Callable[[int], bool]] = {}
+_links: dict[str, Callable[[int], str | None]] = {}
 
 
-def register_subject(subject_type: str, *, is_open: Callable[[int], bool]) -> None:
+def register_subject(
+    subject_type: str,
+    *,
+    is_open: Callable[[int], bool],
+    link: Callable[[int], str | None] | None = None,
+) -> None:
+    """``is_open(subject_id)``: may the thread still be answered? ``link(subject_id)``: the
+    subject's page, shown on the thread as the way back (None: no link)."""
     _is_open[subject_type] = is_open
+    if link is not None:
+        _links[subject_type] = link
+
+
+def subject_link(conversation: Conversation) -> str | None:
+    link = _links.get(conversation.subject_type or "")
+    return link(conversation.subject_id) if link else None
 
 
 def _active(actor: User | None) -> bool:

@@ -38,6 +38,7 @@ def render_thread(conversation, form: MessageForm, status: int = 200):
         page=page,
         form=form,
         can_post=permissions.can_post_message(current_user, conversation),
+        back=permissions.subject_link(conversation),
     ), status
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from ..access import MEMBER, current_actor, policy
 from ..api import operation
@@ -54,8 +55,24 @@ def _partnership_open(partnership_id: int) -> bool:
     return partnership is not None and partnership.request.status in PARTNERSHIP_OPEN
 
 
-conversation_permissions.register_subject(INTEREST, is_open=_interest_open)
-conversation_permissions.register_subject(PARTNERSHIP, is_open=_partnership_open)
+def _page_url(endpoint: str, **values) -> str | None:
+    """The URL of a pilots page owned by another part, or None while it does not exist."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+conversation_permissions.register_subject(
+    INTEREST,
+    is_open=_interest_open,
+    link=lambda interest_id: _page_url("pilots.interest", interest_id=interest_id),
+)
+conversation_permissions.register_subject(
+    PARTNERSHIP,
+    is_open=_partnership_open,
+    link=lambda partnership_id: _page_url("pilots.partnership", partnership_id=partnership_id),
+)
 
 
 def can_start_interest_conversation(actor, interest: Interest) -> bool:

@@ -181,6 +181,17 @@ def test_api_refuses_bad_messages(app, db, conversation_id, api, payload):
     assert _messages(db) == 1
 
 
+@pytest.mark.parametrize("raw", ['{"body": "a\\u0000b"}', '{"body": "\\ud800"}'])
+def test_api_refuses_nul_and_lone_surrogates(app, db, conversation_id, api, raw):
+    response = app.test_client().post(
+        f"/api/v1/conversations/{conversation_id}/messages",
+        data=raw,
+        content_type="application/json",
+        headers=api["city"],
+    )
+    assert response.status_code == 400 and _messages(db) == 1
+
+
 def test_api_lists_my_conversations(app, db, conversation_id, api, city, company):
     client = app.test_client()
     with app.test_request_context(), unit_of_work():
@@ -189,3 +200,28 @@ def test_api_lists_my_conversations(app, db, conversation_id, api, city, company
     assert [c["title"] for c in mine["items"]] == ["Testville · Acme"]
     assert client.get("/api/v1/conversations", headers=api["outsider"]).get_json()["total"] == 0
     assert client.get("/api/v1/conversations", headers=api["official"]).get_json()["total"] == 2
+
+
+def test_an_erased_author_shows_as_deleted_account(app, db, conversation_id, html, api, users):
+    from seoul_platform.accounts.models import User, UserStatus
+
+    author = db.session.get(User, users["city"].id)
+    # What erasing an account leaves (accounts/privacy.py): the row, anonymised.
+    author.status, author.name, author.organization_id = UserStatus.DELETED, "Deleted member", None
+    db.session.commit()
+    page = html["proposer"].get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert "Deleted account" in page and "Can you start in May?" in page
+    listed = app.test_client().get(
+        f"/api/v1/conversations/{conversation_id}/messages", headers=api["proposer"]
+    )
+    assert listed.get_json()["items"][0]["author"] is None
+
+
+def test_the_thread_links_back_to_its_subject(app, db, conversation_id, html):
+    from seoul_platform.conversations import permissions
+
+    page = html["city"].get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert "Back to what this conversation is about" not in page
+    permissions.register_subject("test_thread", is_open=lambda _id: True, link=lambda _id: "/x/1")
+    page = html["city"].get(f"/conversations/{conversation_id}").get_data(as_text=True)
+    assert '<a href="/x/1">Back to what this conversation is about</a>' in page

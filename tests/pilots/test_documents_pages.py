@@ -10,6 +10,8 @@ import pytest
 from document_files import ooxml, pdf, stored_files
 from flask import render_template
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from seoul_platform.documents.models import Document
 from seoul_platform.pilots import panels
@@ -266,3 +268,37 @@ def test_panels_keep_a_fixed_number_of_queries(app, db, pilots, city, company, c
             _post(clients["city"], f"/milestones/{m.id}/documents", pdf(), f"d{n}.pdf",
                   kind="deliverable")  # fmt: skip
     assert count() == few
+
+
+def test_a_large_file_passes_the_csrf_check_in_html(app, db, pilots, city, clients):
+    """The CSRF check parses the form before the view runs: the raised limit must already
+    apply then, or every upload above the app-wide 1 MB would be a 413."""
+    assert app.config["MAX_CONTENT_LENGTH"] < 3 * 1024 * 1024 < app.config["DOCUMENT_MAX_BYTES"]
+    req = pilots.request(city, "draft")
+    big = b"%PDF-1.5\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n"
+    client = clients["city"]
+    boundary, body = encode_multipart(
+        {
+            "file": FileStorage(io.BytesIO(big), filename="big.pdf"),
+            "kind": "other",
+            "csrf_token": csrf_token(client, "/account"),
+        }
+    )
+    response = client.post(
+        f"/pilot-requests/{req.id}/documents",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Document.size)) == len(big)
+
+
+def test_other_forms_keep_the_small_limit(app, db, clients):
+    client = clients["city"]
+    token = csrf_token(client, "/account")
+    response = client.post(  # encoded here: the test client would spool it to a file
+        "/account",
+        data=f"csrf_token={token}&name=" + "x" * (2 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
