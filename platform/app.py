@@ -94,7 +94,7 @@ def _init_extensions(app: Flask) -> None:
         set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
 
     # Before anything reads a body: upload routes get a larger request size limit.
-    from .documents.uploads import init_upload_limits
+    from .documents.views import init_upload_limits
 
     init_upload_limits(app)
 

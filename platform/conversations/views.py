@@ -3,7 +3,9 @@ form to answer. Works without script; reading it marks it read."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -64,3 +66,46 @@ def thread(conversation_id: int):
             )
         return render_thread(conversation, form, 422)
     return render_thread(conversation, form)
+
+
+def start_page(
+    subject_type: str,
+    subject_id: int,
+    *,
+    may_start: bool,
+    create: Callable[[], object],
+    heading: str,
+):
+    """The "start the conversation" page of a subject, for features whose subjects have a
+    conversation: GET shows the form (or goes to the thread once it exists), POST creates the
+    conversation with ``create()`` and posts the first message in one transaction (an empty
+    message creates nothing). 404 when ``may_start`` is false and there is no thread."""
+    existing = services.find_conversation(subject_type, subject_id)
+    if (
+        existing is not None
+        and request.method == "GET"
+        and permissions.can_view_conversation(current_user, existing)
+    ):
+        return redirect(url_for("conversations.thread", conversation_id=existing.id))
+    if not may_start:
+        abort(404 if existing is None else 409)
+    form = MessageForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                with unit_of_work():
+                    conversation = create()
+                    services.post_message(current_user, conversation, form.body.data)
+                    conversation_id = conversation.id
+            except DomainError as err:
+                show_domain_error(form, err)
+                status = 422
+            else:
+                flash(_("Your message is posted."), "success")
+                return redirect(url_for("conversations.thread", conversation_id=conversation_id))
+        else:
+            status = 422
+    return render_template(
+        "conversations/start.html", form=form, heading=heading, action=request.path
+    ), status

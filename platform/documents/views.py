@@ -9,8 +9,21 @@ templates documents/_list.html and documents/_upload_form.html inside their page
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,11 +40,42 @@ from . import (
 from .forms import UploadForm
 from .labels import ACCEPTED_TEXT, KIND_LABELS
 from .models import Document
-from .uploads import accepts_documents
 
 log = logging.getLogger("seoul_platform.documents")
 
 bp = Blueprint("documents", __name__, template_folder="templates")
+
+F = TypeVar("F", bound=Callable)
+
+
+# ---- the request size limit of upload routes ------------------------------------------------
+# The app-wide MAX_CONTENT_LENGTH keeps forms and JSON bodies small (1 MB). A route that
+# accepts documents is marked with `accepts_documents`; for it alone the limit becomes
+# DOCUMENT_MAX_BYTES plus DOCUMENT_UPLOAD_OVERHEAD (the multipart framing and the other
+# fields), so a 10 MB file gets through and anything far larger is a 413 before it is read.
+# The limit must be set before anything parses the body (the CSRF check reads the form), so
+# app.py calls `init_upload_limits` before registering the other hooks. Werkzeug enforces
+# the limit on the bytes actually read too, whatever Content-Length claims; the service
+# counts again while it reads the file.
+
+
+def accepts_documents(view: F) -> F:
+    view.accepts_documents = True  # type: ignore[attr-defined]
+    return view
+
+
+def upload_limit() -> int:
+    config = current_app.config
+    return int(config["DOCUMENT_MAX_BYTES"]) + int(config["DOCUMENT_UPLOAD_OVERHEAD"])
+
+
+def init_upload_limits(app: Flask) -> None:
+    @app.before_request
+    def _raise_limit_for_uploads():
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "accepts_documents", False):
+            request.max_content_length = upload_limit()
+
 
 # A document is never rendered by the browser in our origin: no scripts, no plugins.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"

@@ -15,9 +15,8 @@ the same in every interface language.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..access import MEMBER, current_actor, policy
@@ -27,9 +26,9 @@ from ..conversations import services as conversations
 from ..conversations.api import conversation_out
 from ..conversations.forms import MessageForm
 from ..conversations.schemas import ConversationOut
-from ..db import db, unit_of_work
-from ..errors import DomainError, NotFound
-from ..forms import show_domain_error
+from ..conversations.views import start_page
+from ..db import db
+from ..errors import Conflict, NotFound
 from . import permissions as perms
 from .models import Interest, InterestStatus, Partnership, RequestStatus
 from .panels import panel
@@ -127,49 +126,18 @@ def _load_partnership(actor, partnership_id: int) -> Partnership:
 # ---- HTML: start (or open) the conversation --------------------------------------------------
 
 
-def _start_page(subject_type: str, subject, *, may_start: bool, create, heading: str):
-    existing = conversations.find_conversation(subject_type, subject.id)
-    if (
-        existing is not None
-        and request.method == "GET"
-        and conversation_permissions.can_view_conversation(current_user, existing)
-    ):
-        return redirect(url_for("conversations.thread", conversation_id=existing.id))
-    if not may_start:
-        abort(404 if existing is None else 409)
-    form = MessageForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                with unit_of_work():
-                    conversation = create(subject)
-                    conversations.post_message(current_user, conversation, form.body.data)
-                    conversation_id = conversation.id
-            except DomainError as err:
-                show_domain_error(form, err)
-                status = 422
-            else:
-                flash(_("Your message is posted."), "success")
-                return redirect(url_for("conversations.thread", conversation_id=conversation_id))
-        else:
-            status = 422
-    return render_template(
-        "pilots/conversations/start.html", form=form, heading=heading, action=request.path
-    ), status
-
-
 @bp.route("/interests/<int:interest_id>/conversation", methods=["GET", "POST"])
 @policy(MEMBER)
 def interest_thread(interest_id: int):
-    interest = _load_interest(current_user, interest_id)
+    actor = current_actor()
+    interest = _load_interest(actor, interest_id)
     if interest.request.status in perms.SEALED_STATES:
         raise NotFound(_("There is no such page."))
-    return _start_page(
+    return start_page(
         INTEREST,
-        interest,
-        may_start=can_start_interest_conversation(current_user, interest),
-        create=interest_conversation,
+        interest.id,
+        may_start=can_start_interest_conversation(actor, interest),
+        create=lambda: interest_conversation(interest),
         heading=_("Questions about the proposal of %(name)s", name=interest.organization.name),
     )
 
@@ -177,12 +145,13 @@ def interest_thread(interest_id: int):
 @bp.route("/partnerships/<int:partnership_id>/conversation", methods=["GET", "POST"])
 @policy(MEMBER)
 def partnership_thread(partnership_id: int):
-    partnership = _load_partnership(current_user, partnership_id)
-    return _start_page(
+    actor = current_actor()
+    partnership = _load_partnership(actor, partnership_id)
+    return start_page(
         PARTNERSHIP,
-        partnership,
-        may_start=can_start_partnership_conversation(current_user, partnership),
-        create=partnership_conversation,
+        partnership.id,
+        may_start=can_start_partnership_conversation(actor, partnership),
+        create=lambda: partnership_conversation(partnership),
         heading=_("Conversation of the partnership “%(title)s”", title=partnership.request.title),
     )
 
@@ -209,8 +178,6 @@ def open_interest_conversation(interest_id: int):
     conversation = conversations.find_conversation(INTEREST, interest.id)
     if conversation is None:
         if not can_start_interest_conversation(actor, interest):
-            from ..errors import Conflict
-
             raise Conflict(_("This conversation can no longer be started."))
         conversation = interest_conversation(interest)
     conversation = conversations.get_conversation(actor, conversation.id)
@@ -234,8 +201,6 @@ def open_partnership_conversation(partnership_id: int):
     conversation = conversations.find_conversation(PARTNERSHIP, partnership.id)
     if conversation is None:
         if not can_start_partnership_conversation(actor, partnership):
-            from ..errors import Conflict
-
             raise Conflict(_("This conversation can no longer be started."))
         conversation = partnership_conversation(partnership)
     conversation = conversations.get_conversation(actor, conversation.id)

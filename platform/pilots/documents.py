@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from ..access import MEMBER, policy
+from ..access import MEMBER, current_actor, policy
 from ..api import operation
 from ..db import db
 from ..documents import services as document_services
@@ -29,8 +28,7 @@ from ..documents.permissions import (
     register_subject,
 )
 from ..documents.schemas import DocumentOut, upload_form
-from ..documents.uploads import accepts_documents
-from ..documents.views import documents_page, list_context, upload_context
+from ..documents.views import accepts_documents, documents_page, list_context, upload_context
 from . import permissions as perms
 from .models import Interest, Milestone, Partnership, PilotRequest
 from .panels import panel
@@ -160,7 +158,9 @@ def _back(url: str | None, label: str) -> tuple[str, str]:
 @accepts_documents
 def request_documents(request_id: int):
     req = _request(request_id)
-    title = req.title if req is not None and perms.can_view_pilot_request(current_user, req) else ""
+    title = (
+        req.title if req is not None and perms.can_view_pilot_request(current_actor(), req) else ""
+    )
     return documents_page(
         "pilot_request",
         request_id,
