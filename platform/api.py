@@ -11,29 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import wraps
-from typing import Annotated, Any
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from pydantic import AfterValidator, BaseModel
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from pydantic.json_schema import models_json_schema
 
 from .access import PUBLIC, policy
-from .db import as_utc, unit_of_work
+from .db import unit_of_work
 from .errors import HTTP_TEXT, BadRequest, DomainError, NotFound
 from .input_checks import request_json
 from .pagination import Page, PageQuery
+from .schemas import MAX_ID, PageOut, UtcDateTime  # noqa: F401  (UtcDateTime: re-exported)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-MAX_ID = 2**31 - 1  # ids fit PostgreSQL's INTEGER
-
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
-"""A timestamp that always serialises with its UTC offset (SQLite hands back naive values)."""
 
 
 class Problem(BaseModel):
@@ -44,14 +39,6 @@ class Problem(BaseModel):
     status: int
     detail: str = ""
     errors: dict[str, list[str]] | None = None
-
-
-class PageOut(BaseModel):
-    """The envelope of every list response; subclasses declare ``items``."""
-
-    total: int
-    page: int
-    per_page: int
 
 
 class UnsupportedMediaType(DomainError):

@@ -56,6 +56,7 @@ def create_app(
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_account_signals()
     from .templating import init_templating
 
     init_templating(app)
@@ -142,6 +143,38 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _connect_account_signals() -> None:
+    """Who forgets, exports and explains what when an account changes (accounts/signals.py).
+    Wired here, where every feature is known, so that accounts imports none of the features
+    built on it and mail, audit and notifications need not import accounts. Connecting a
+    receiver twice (a second app in one process) is a no-op."""
+    from .accounts import signals
+    from .audit import services as audit
+    from .mail import services as mail
+    from .members import services as members
+    from .notifications import services as notifications
+    from .onboarding import services as onboarding
+
+    # In this order: invitations are revoked (history written) before the trail is anonymised.
+    for receiver in (
+        onboarding.forget_person,
+        notifications.forget_person,
+        mail.forget_person,
+        members.forget_person,
+        audit.forget_person,
+    ):
+        signals.account_deleted.connect(receiver, weak=False)
+    signals.account_disabled.connect(onboarding.revoke_invitations_of_disabled, weak=False)
+    signals.account_refusal_requested.connect(onboarding.explain_refusal, weak=False)
+    for receiver in (
+        onboarding.export_person,
+        mail.export_person,
+        notifications.export_person,
+        audit.export_person,
+    ):
+        signals.personal_data_requested.connect(receiver, weak=False)
+
+
 def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     from . import api, core
@@ -157,12 +190,15 @@ def _register_blueprints(app: Flask) -> None:
     from .members import views as members_views
     from .notifications import api as notifications_api  # noqa: F401
     from .notifications import views as notifications_views
+    from .onboarding import api as onboarding_api  # noqa: F401
+    from .onboarding import views as onboarding_views
     from .pilots import api as pilots_api  # noqa: F401
     from .pilots import views as pilots_views
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(members_views.bp)
+    app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(mail_views.bp)
     app.register_blueprint(notifications_views.bp)

@@ -17,17 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Delete, delete, or_, select
 
-from .accounts.models import (
-    ApiToken,
-    Invitation,
-    JoinRequest,
-    OrgRole,
-    PasswordReset,
-    User,
-    UserSession,
-    UserStatus,
-)
-from .accounts.onboarding import apply_to_join
+from .accounts.models import ApiToken, OrgRole, PasswordReset, User, UserSession, UserStatus
 from .accounts.services import create_user, normalize_email
 from .audit.services import record_event
 from .db import db
@@ -64,6 +54,8 @@ from .members.services import (
     record_award,
     refresh_search_text,
 )
+from .onboarding.models import Invitation, JoinRequest
+from .onboarding.services import apply_to_join
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
 

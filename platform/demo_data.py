@@ -407,7 +407,7 @@ DEMO_ORGANIZATIONS: list[OrgSpec] = [
 ]  # fmt: skip
 
 # The company that has applied to join and waits for an official (created through
-# accounts.onboarding.apply_to_join, so it is pending like any real application).
+# onboarding.services.apply_to_join, so it is pending like any real application).
 PENDING_APPLICATION: OrgSpec = _company(
     PENDING_COMPANY,
     "FI",

@@ -31,7 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class _OneLine:
-    """A WTForms field holding one line of text, cleaned as members.schemas.single_line does:
+    """A WTForms field holding one line of text, cleaned as schemas.single_line does:
     NFKC, invisible characters removed, whitespace collapsed; a line break or control
     character is refused with a field error (a browser's one-line input cannot send one)."""
 

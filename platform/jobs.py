@@ -74,8 +74,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
 
     # Import every feature's tasks so that they are registered with the queue.
-    from .accounts import tasks as _account_tasks  # noqa: F401
     from .mail import tasks  # noqa: F401
+    from .onboarding import tasks as _onboarding_tasks  # noqa: F401
 
 
 @contextlib.contextmanager

@@ -63,9 +63,10 @@ def _is_hangul(c: str) -> bool:
 
 def message_language(text: str) -> str:
     """The language of a message the platform wrote (an e-mail in the outbox), which is in
-    one of the interface languages but not necessarily the page's. The outbox keeps no locale
-    per message, and English and Korean differ by script, so the script decides: mostly
-    Hangul is Korean, mostly Latin letters is English. "" when neither is configured."""
+    one of the interface languages but not necessarily the page's: for messages queued
+    before the outbox kept each one's locale. English and Korean differ by script, so the
+    script decides: mostly Hangul is Korean, mostly Latin letters is English. "" when neither
+    is configured."""
     hangul = sum(1 for c in text if _is_hangul(c))
     latin = sum(1 for c in text if c.isascii() and c.isalpha())
     code = "ko" if hangul > latin else "en" if latin else ""

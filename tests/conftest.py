@@ -17,6 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import ChoiceLoader, DictLoader
 
 from seoul_platform.accounts import passwords
 from seoul_platform.accounts.models import User
@@ -25,7 +26,7 @@ from seoul_platform.config import TestConfig
 from seoul_platform.db import db as _db
 from seoul_platform.extensions import limiter, socketio
 from seoul_platform.members.models import Organization
-from support import Factory, signed_in
+from support import TEST_MAIL_TEMPLATES, Factory, signed_in
 
 # The storage_dir fixture (documents' own folder per test), for tests/documents and tests/pilots.
 pytest_plugins = ["document_files"]
@@ -67,6 +68,9 @@ def app():
 
     application = create_app(Config)
     application.test_client_class = IsolatedClient
+    application.jinja_env.loader = ChoiceLoader(
+        [DictLoader(TEST_MAIL_TEMPLATES), application.jinja_env.loader]
+    )
     with application.app_context():
         _db.drop_all()
         _db.create_all()

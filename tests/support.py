@@ -10,6 +10,7 @@ import pytest
 from seoul_platform.accounts import services as account_services
 from seoul_platform.accounts.models import OrgRole, User, UserStatus
 from seoul_platform.db import db as _db
+from seoul_platform.mail.services import queue_email
 from seoul_platform.members import services as member_services
 from seoul_platform.members.models import Organization
 from seoul_platform.members.schemas import OrganizationInput
@@ -23,6 +24,18 @@ def require_or_skip(service: str, reason: str) -> None:
     if service in REQUIRED:
         pytest.fail(f"{service} is required here but unavailable: {reason}")
     pytest.skip(reason)
+
+
+# A text template for mail tests: the body is the context's ``text`` (conftest adds it to
+# the app's template loader). Features queue real templates; the mail tests need any body.
+TEST_MAIL_TEMPLATES = {"test/message.txt": "{{ text }}"}
+
+
+def queue_text(to: str, subject: str, body: str = "Body", *, locale: str = "en", kind: str = ""):
+    """Queue a message whose body is ``body`` (through the test template)."""
+    return queue_email(
+        to, subject, template="test/message.txt", context={"text": body}, locale=locale, kind=kind
+    )
 
 
 # ---- factories (through services) ---------------------------------------------------------

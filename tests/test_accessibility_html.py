@@ -10,11 +10,11 @@ import html
 import re
 from pathlib import Path
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.db import db as _db
-from seoul_platform.mail.services import queue_email
+from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.schemas import OrganizationInput
-from support import PASSWORD, csrf_token
+from seoul_platform.onboarding import services as onboarding
+from support import PASSWORD, csrf_token, queue_text
 
 KO = {"Accept-Language": "ko"}  # anonymous visitors; a signed-in account's locale wins over it
 
@@ -151,13 +151,18 @@ def test_a_join_motivation_carries_the_applicants_organisation_language(official
 
 
 def test_outbox_messages_are_marked_with_their_own_language(official_client, app, db):
-    queue_email("a@example.org", "Reset your password", "Open this link.", kind="t")
-    queue_email("b@example.org", "비밀번호 재설정", "이 링크를 여십시오: https://x.example")
+    queue_text("a@example.org", "Reset your password", "Open this link.", kind="t")
+    queue_text("c@example.org", "Reset", "이 링크를 여십시오: https://x.example", locale="ko")
+    # A message queued before the outbox kept its locale: the script of its text decides.
+    _db.session.add(
+        OutboundEmail(to="b@example.org", subject="비밀번호 재설정", body="이 링크를 여십시오")
+    )
     _db.session.commit()
     page = _korean(official_client).get("/outbox").get_data(as_text=True)
     assert '<summary lang="en">Reset your password</summary>' in page
     assert '<pre class="mail" lang="en">Open this link.</pre>' in page
     assert '<summary lang="ko">비밀번호 재설정</summary>' in page
+    assert '<summary lang="ko">Reset</summary>' in page  # the locale it was queued in
 
 
 # ---- 5. the directory says what the results are ------------------------------------------

@@ -6,15 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from seoul_platform import demo, demo_data
-from seoul_platform.accounts.models import (
-    ApiToken,
-    JoinRequest,
-    JoinRequestStatus,
-    OrgRole,
-    User,
-    UserSession,
-    UserStatus,
-)
+from seoul_platform.accounts.models import ApiToken, OrgRole, User, UserSession, UserStatus
 from seoul_platform.accounts.passwords import password_problems
 from seoul_platform.accounts.services import assert_no_demo_accounts
 from seoul_platform.config import UnsafeConfiguration
@@ -31,6 +23,7 @@ from seoul_platform.members.models import (
     Region,
     Sector,
 )
+from seoul_platform.onboarding.models import JoinRequest, JoinRequestStatus
 from support import login
 
 OFFICIAL_EMAIL = "official@demo.seoul.example"

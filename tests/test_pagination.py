@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.accounts import services as account_services
 from seoul_platform.api import _is_list
 from seoul_platform.audit.models import AuditEvent
@@ -20,6 +19,7 @@ from seoul_platform.audit.services import record_event
 from seoul_platform.db import db as _db
 from seoul_platform.members.schemas import DirectoryQuery
 from seoul_platform.notifications.services import notify
+from seoul_platform.onboarding import services as onboarding
 from seoul_platform.pagination import MAX_PAGE, MAX_PER_PAGE, PageQuery, list_query, paginate
 from support import PASSWORD, api_operations, bearer, signed_in
 
@@ -99,9 +99,9 @@ HTML_LISTS = {
     "members.directory": "/directory",
     "audit.audit_log": "/admin/audit",
     "mail.outbox": "/outbox",
-    "accounts.join_requests": "/admin/join-requests?status=all",
-    "accounts.invitations": "/admin/invitations",
-    "accounts.org_invitations": "/organizations/<org>/invitations",
+    "onboarding.join_requests": "/admin/join-requests?status=all",
+    "onboarding.invitations": "/admin/invitations",
+    "onboarding.org_invitations": "/organizations/<org>/invitations",
     "notifications.index": "/notifications",
     "accounts.api_tokens": "/account/tokens",
     "conversations.thread": "/conversations/<conversation>",
@@ -328,9 +328,9 @@ def test_openapi_documents_404_past_the_end_and_the_link_header(client):
 
 def test_list_services_count_in_sql(app, db, official, three_of_everything):
     """The outbox and invitations totals are what the database holds (not one page's)."""
-    from seoul_platform.accounts.invitations import list_invitations
     from seoul_platform.mail.models import OutboundEmail
     from seoul_platform.mail.services import list_outbox
+    from seoul_platform.onboarding.invitations import list_invitations
 
     page = list_outbox(PageQuery(per_page=1))
     assert page.total == db.session.scalar(select(func.count(OutboundEmail.id)))

@@ -1,7 +1,7 @@
 """documents and conversations: attachments, threads, participants, messages, read state
 
 Revision ID: 7c09e14f766c
-Revises: b3e8d1f4a6c2
+Revises: b4e8d2c6f1a9
 Create Date: 2026-12-02 02:19:59.843813
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "7c09e14f766c"
-down_revision = "b3e8d1f4a6c2"
+down_revision = "b4e8d2c6f1a9"
 branch_labels = None
 depends_on = None
 

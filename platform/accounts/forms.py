@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     PasswordField,
     SelectField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -21,7 +20,9 @@ from wtforms.validators import (
 )
 
 from ..forms import LineEmailField, LineField, not_spoofed
+from ..schemas import EMAIL_MAX
 from .passwords import MAX_LENGTH, password_problems, verify_password
+from .schemas import PERSON_NAME_MAX
 
 PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong password.")
 
@@ -29,7 +30,7 @@ PASSWORD_HELP = _l("At least 12 characters. A few unrelated words make a strong 
 class LoginForm(FlaskForm):
     email = LineEmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
@@ -43,7 +44,7 @@ class LoginForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = LineEmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "email"},
     )
 
@@ -81,17 +82,6 @@ class NewPasswordForm(FlaskForm):
         check_password_field(field, email=self._owner_email, name=self.owner_name())
 
 
-class AcceptInvitationForm(NewPasswordForm):
-    name = LineField(
-        _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
-        render_kw={"autocomplete": "name"},
-    )
-
-    def owner_name(self) -> str:
-        return self.name.data or ""
-
-
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
@@ -113,7 +103,7 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(FlaskForm):
     name = LineField(
         _l("Name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
+        validators=[DataRequired(), Length(max=PERSON_NAME_MAX), not_spoofed],
         render_kw={"autocomplete": "name"},
     )
     job_title = LineField(
@@ -135,16 +125,13 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (sent to the applicant; required to decline)"),
-        validators=[Optional(), Length(max=2000)],
-    )
-
-
 class ApiTokenForm(FlaskForm):
     name = LineField(
         _l("Name of the token"),
         validators=[DataRequired(), Length(max=80)],
         description=_l("What it is for, so you can recognise it later; for example: CI export"),
     )
+
+
+class CsrfForm(FlaskForm):
+    """Nothing but the CSRF token: for buttons that post (revoke a token, change a status)."""

@@ -1,16 +1,13 @@
-"""The lifecycles of accounts: join requests, invitations and the status of a person.
+"""The lifecycle of an account: the status of a person.
 
-Pure tables (no Flask, no database): services move rows with `seoul_platform.lifecycle.transition`,
-and accounts/permissions.py says which of these roles an actor holds for a given row.
+A pure table (no Flask, no database): services move rows with `seoul_platform.lifecycle.transition`.
+Invitations and join requests have theirs in onboarding/lifecycle.py.
 
 Roles used here:
 - ``official``: Seoul staff;
-- ``org_admin``: an admin of the organisation the invitation is for;
-- ``invitee``: whoever holds the invitation link;
 - ``self``: the person whose account it is;
-- ``system``: the platform, on its own or as the consequence of another change (the applicant's
-  account follows the decision on their join request; a disabled or deleted sender's open
-  invitations are revoked; expiry).
+- ``system``: the platform, as the consequence of another change (the applicant's account
+  follows the decision on their join request).
 """
 
 from __future__ import annotations
@@ -18,40 +15,7 @@ from __future__ import annotations
 from ..lifecycle import N_, SYSTEM, TransitionTable
 
 OFFICIAL = "official"
-ORG_ADMIN = "org_admin"
-INVITEE = "invitee"
 SELF = "self"
-
-JOIN_REQUEST = TransitionTable.build(
-    "join_request",
-    [
-        ("pending", "approved", {OFFICIAL}),
-        ("pending", "declined", {OFFICIAL}),
-    ],
-    {
-        "pending": N_("This join request is still waiting for a decision."),
-        "approved": N_("This join request is already approved."),
-        "declined": N_("This join request is already declined."),
-    },
-)
-
-INVITATION = TransitionTable.build(
-    "invitation",
-    [
-        ("open", "accepted", {INVITEE}),
-        ("open", "revoked", {OFFICIAL, ORG_ADMIN, SYSTEM}),
-        ("open", "expired", {SYSTEM}),
-        # A resend issues a new link: the row stays open (or opens again once expired).
-        ("open", "open", {OFFICIAL, ORG_ADMIN}),
-        ("expired", "open", {OFFICIAL, ORG_ADMIN}),
-    ],
-    {
-        "open": N_("This invitation is still open."),
-        "accepted": N_("This invitation was already accepted."),
-        "revoked": N_("This invitation was revoked."),
-        "expired": N_("This invitation has expired."),
-    },
-)
 
 # An applicant's account is decided only through their join request (pending -> active or
 # declined, by the system as part of the decision). An official may disable an active account

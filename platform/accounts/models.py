@@ -1,19 +1,17 @@
-"""People and their credentials: users, browser sessions, API tokens, invitations, resets,
-join requests."""
+"""People and their credentials: users, browser sessions, API tokens, password resets.
+
+Invitations and join requests, which bring people in, are onboarding's (onboarding/models.py).
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import as_utc, db, str_enum, utcnow
-
-if TYPE_CHECKING:
-    from ..members.models import Organization
+from ..db import db, str_enum, utcnow
 
 
 class OrgRole(enum.StrEnum):
@@ -53,7 +51,12 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    organization: Mapped[Organization | None] = relationship(back_populates="people")
+    # members.models.Organization, by name: accounts imports nothing of the features built on
+    # it, not even for type checking (tests/core/test_layers.py); SQLAlchemy resolves the
+    # name in the model registry, as it always did (the import was for type checkers only).
+    organization: Mapped[Organization | None] = relationship(  # noqa: F821
+        back_populates="people"
+    )
 
     # Flask-Login protocol. get_id returns the *session* token (set by the loader), never
     # the user id, so that revoking a session row logs that cookie out.
@@ -122,57 +125,6 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class InvitationStatus(enum.StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REVOKED = "revoked"
-    EXPIRED = "expired"  # set by the expiry job; an open one past expires_at is expired too
-
-
-# What an invitation's address becomes when the person it names (or who sent it) deletes
-# their account: deliberately not an e-mail address, so nothing can be sent to it.
-ERASED_EMAIL = "(erased)"
-
-
-class Invitation(db.Model):
-    __tablename__ = "invitations"
-    __table_args__ = (
-        Index("ix_invitations_email", "email"),
-        Index("ix_invitations_invited_by_id_status", "invited_by_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    org_role: Mapped[OrgRole] = mapped_column(str_enum(OrgRole, "org_role"), default=OrgRole.MEMBER)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Moved only through lifecycle.transition() (see accounts/lifecycle.py for the table).
-    status: Mapped[InvitationStatus] = mapped_column(
-        str_enum(InvitationStatus, "invitation_status"), default=InvitationStatus.OPEN
-    )
-
-    organization: Mapped[Organization] = relationship()
-    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
-
-    @property
-    def effective_status(self) -> InvitationStatus:
-        """The status as people see it: an open invitation past its expiry is expired, even
-        before the expiry job has moved it."""
-        if self.status == InvitationStatus.OPEN and as_utc(self.expires_at) < utcnow():
-            return InvitationStatus.EXPIRED
-        return self.status
-
-
 class PasswordReset(db.Model):
     __tablename__ = "password_resets"
 
@@ -182,37 +134,3 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class JoinRequestStatus(enum.StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    DECLINED = "declined"
-
-
-class JoinRequest(db.Model):
-    """A company or institution asking to join; an official decides."""
-
-    __tablename__ = "join_requests"
-    __table_args__ = (
-        CheckConstraint("status != 'declined' OR decided_at IS NOT NULL", name="decided"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), unique=True
-    )
-    applicant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    motivation: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[JoinRequestStatus] = mapped_column(
-        str_enum(JoinRequestStatus, "join_request_status"), default=JoinRequestStatus.PENDING
-    )
-    reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    organization: Mapped[Organization] = relationship()
-    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])

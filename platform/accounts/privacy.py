@@ -1,4 +1,9 @@
-"""A person's rights over their data: download it all, delete the account."""
+"""A person's rights over their data: download it all, delete the account.
+
+Accounts holds only part of a person's data; the rest is in features built on it (members,
+onboarding) or used by it (mail, notifications, audit). It reaches them all the same way,
+through the signals in accounts/signals.py, so that it imports none of the features above it.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,15 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from ..audit.models import AuditEvent
-from ..audit.services import anonymise_actor, record_event
+from ..audit.services import record_event
 from ..db import db
 from ..errors import ValidationError
 from ..lifecycle import transition
-from ..mail.models import OutboundEmail
-from ..mail.services import forget_recipient
-from ..members.services import detach_laureate
-from ..notifications.models import Notification
-from ..notifications.services import delete_notifications_of, render_message
 from . import lifecycle
-from .invitations import erase_invitation_addresses
-from .models import ApiToken, Invitation, JoinRequest, PasswordReset, User, UserSession, UserStatus
+from .models import ApiToken, PasswordReset, User, UserSession, UserStatus
 from .passwords import verify_password
 from .services import DELETED_EMAIL_PREFIX, revoke_sessions
+from .signals import account_deleted, personal_data_requested
 
 
 def _iso(value) -> str | None:
@@ -29,20 +28,13 @@ def _iso(value) -> str | None:
 
 
 def export_user_data(user: User) -> dict[str, Any]:
-    """Everything the platform holds about ``user``, as JSON-ready data."""
+    """Everything the platform holds about ``user``, as JSON-ready data: the account's own
+    rows here, and the sections the other features return to ``personal_data_requested``
+    (accounts/signals.py)."""
     org = user.organization
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id))
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id)
-    )
-    invitations = db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
-    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == user.email))
-    join = db.session.scalars(select(JoinRequest).where(JoinRequest.applicant_id == user.id))
-    notifications = db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    )
-    return {
+    data: dict[str, Any] = {
         "format": "seoul-smart-city-platform/personal-data/v1",
         "person": {
             "id": user.id,
@@ -76,39 +68,10 @@ def export_user_data(user: User) -> dict[str, Any]:
             }
             for t in tokens
         ],
-        "join_requests": [
-            {
-                "id": j.id,
-                "status": j.status.value,
-                "motivation": j.motivation,
-                "created_at": _iso(j.created_at),
-            }
-            for j in join
-        ],
-        "invitations_sent": [
-            {
-                "email": i.email,
-                "organization_id": i.organization_id,
-                "created_at": _iso(i.created_at),
-            }
-            for i in invitations
-        ],
-        "emails_to_you": [
-            {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
-            for m in mails
-        ],
-        "notifications": [
-            {
-                "kind": n.kind,
-                "message": render_message(n),
-                "link": n.link,
-                "created_at": _iso(n.created_at),
-                "read_at": _iso(n.read_at),
-            }
-            for n in notifications
-        ],
-        "activity": [{"action": e.action, "at": _iso(e.created_at), "ip": e.ip} for e in events],
     }
+    for _receiver, sections in personal_data_requested.send(user):
+        data.update(sections or {})
+    return data
 
 
 def anonymised_email(user_id: int) -> str:
@@ -121,8 +84,10 @@ def anonymised_email(user_id: int) -> str:
 def delete_account(user: User, *, password: str, ip: str = "") -> None:
     """Delete ``user``'s account at their request. Personal data is removed or anonymised;
     the row stays (as "Deleted member") so shared records — awards, decisions, history —
-    remain consistent. Revokes every session and token; the invitations addressed to them or
-    sent by them lose the address, and the open ones are revoked."""
+    remain consistent. Revokes every session and token and sends ``account_deleted`` while
+    the row still has its address: the invitations addressed to them or sent by them lose
+    it (the open ones are revoked), their mail and notifications are deleted, laureate links
+    and the audit trail's addresses go."""
     if not verify_password(user.password_hash, password):
         raise ValidationError(
             _("The password is not correct."), {"password": [_("The password is not correct.")]}
@@ -139,12 +104,10 @@ def delete_account(user: User, *, password: str, ip: str = "") -> None:
         reason="deleted at the person's request",
     )
     revoke_sessions(user, api_tokens=True)
-    erase_invitation_addresses(user, old_email)
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
-    delete_notifications_of(user)
-    forget_recipient(old_email)
-    detach_laureate(user.id)
-    anonymise_actor(user.id)  # sign-in records keep the pseudonymous id, lose address and IP
+    # Every other feature forgets the person (accounts/signals.py): invitations lose the
+    # address, mail and notifications go, sign-in records keep only the pseudonymous id ...
+    account_deleted.send(user, old_email=old_email)
     user.email = anonymised_email(user.id)
     user.email_key = ""  # the look-alike digest is derived from the address: gone too
     user.name = "Deleted member"  # a fixed marker; deleted people are listed nowhere

@@ -1,33 +1,34 @@
-"""API shapes for tokens, the current person, invitations and join requests."""
+"""API shapes for tokens and the current person (invitations, join requests: onboarding)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     StringConstraints,
 )
 
-from ..api import PageOut, UtcDateTime
-from ..members.schemas import Email, OrganizationInput, clean_text, not_spoofed, single_line
+from ..schemas import EMAIL_MAX, PageOut, UtcDateTime, not_spoofed, single_line
+from .passwords import MAX_LENGTH
 
-Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+PERSON_NAME_MAX = 120  # users.name; the forms of a person's name use it too
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
 PersonName = Annotated[
     str,
     BeforeValidator(single_line),
-    StringConstraints(min_length=1, max_length=120),
+    StringConstraints(min_length=1, max_length=PERSON_NAME_MAX),
     AfterValidator(not_spoofed),
 ]
 
 
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    email: Annotated[str, StringConstraints(min_length=3, max_length=EMAIL_MAX)]
     password: Password
 
 
@@ -69,76 +70,3 @@ class MeOut(BaseModel):
     org_role: str | None
     roles: list[str]
     organization: MeOrganization | None
-
-
-class InvitationIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    email: Email
-    organization_id: int = Field(ge=1, le=2**31 - 1)
-    org_role: Literal["admin", "member"] = "member"
-
-
-class InvitationOut(BaseModel):
-    id: int
-    email: str  # "(erased)" once the person it names, or its sender, deleted their account
-    organization_id: int
-    org_role: str
-    status: Literal["open", "accepted", "revoked", "expired"]
-    created_at: UtcDateTime
-    expires_at: UtcDateTime
-
-
-class InvitationPage(BaseModel):
-    items: list[InvitationOut]
-    total: int
-    page: int
-    per_page: int
-
-
-class AcceptInvitationIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    token: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    name: PersonName
-    password: Password
-
-
-class PersonOut(BaseModel):
-    id: int
-    email: str
-    name: str
-    organization_id: int | None
-    org_role: str
-    status: str
-
-
-class JoinRequestIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    organization: OrganizationInput
-    name: PersonName
-    email: Email
-    password: Password
-    motivation: Annotated[
-        str, BeforeValidator(clean_text), StringConstraints(min_length=1, max_length=3000)
-    ]
-
-
-class JoinRequestOut(BaseModel):
-    id: int
-    organization_id: int
-    status: str
-    reason: str
-    created_at: UtcDateTime
-    decided_at: UtcDateTime | None
-
-
-class JoinReceiptOut(BaseModel):
-    """The answer to every well-formed application: it says nothing about who exists."""
-
-    status: Literal["received"] = "received"
-    detail: str
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    decision: Literal["approve", "decline"]
-    reason: Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=2000)] = ""

@@ -1,7 +1,8 @@
 """Accounts: creating people, signing in and out, passwords, sessions and API tokens.
 
 Every function flushes at most; the caller (request, CLI command or test) commits once.
-Invitations and join requests are in onboarding.py; data export and deletion in privacy.py.
+Invitations and join requests are onboarding's (platform/onboarding/); data export and
+deletion are in privacy.py; what accounts tells the features above it, in signals.py.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -45,6 +46,7 @@ __all__ = [
     "revoke_own_api_token",
     "revoke_sessions",
     "set_user_status",
+    "settle_applicant",
     "start_session",
 ]
 
@@ -132,6 +134,18 @@ def email_taken(email: str) -> bool:
     return exact is not None or email_lookalike(email) is not None
 
 
+def check_new_account_email(email: str) -> None:
+    """An account could be created for ``email`` (normalised): ValidationError when the
+    address is not registrable, Conflict when it (or a look-alike) has an account."""
+    if not is_registrable_email(email):
+        raise unregistrable_email()
+    if email_taken(email):
+        raise Conflict(
+            _("An account with this e-mail address already exists."),
+            {"email": [_("An account with this e-mail address already exists.")]},
+        )
+
+
 def create_user(
     *,
     email: str,
@@ -148,13 +162,7 @@ def create_user(
     """Create a person. Raises Conflict if the e-mail is taken, ValidationError for a weak
     password. Flushes (so the unique e-mail constraint is checked now)."""
     email = normalize_email(email)
-    if not is_registrable_email(email):
-        raise unregistrable_email()
-    if email_taken(email):
-        raise Conflict(
-            _("An account with this e-mail address already exists."),
-            {"email": [_("An account with this e-mail address already exists.")]},
-        )
+    check_new_account_email(email)
     if password is not None:
         check_password_policy(password, email=email, name=name)
     name = clean_person_text(name, field="name", spoof_check=True)
@@ -222,19 +230,12 @@ class AccountUnavailable(PermissionDenied):
 
 
 def _unavailable(user: User, ip: str) -> AccountUnavailable:
-    from .models import JoinRequest, JoinRequestStatus
+    from .signals import account_refusal_requested
 
-    declined = db.session.scalar(
-        select(JoinRequest)
-        .where(
-            JoinRequest.applicant_id == user.id,
-            JoinRequest.status == JoinRequestStatus.DECLINED,
-        )
-        .order_by(JoinRequest.decided_at.desc())
-        .limit(1)
-    )
-    if declined is not None:
-        return AccountUnavailable(user=user, state="declined", reason=declined.reason, ip=ip)
+    for _receiver, answer in account_refusal_requested.send(user):
+        if answer is not None:  # e.g. onboarding: ("declined", the official's reason)
+            state, reason = answer
+            return AccountUnavailable(user=user, state=state, reason=reason, ip=ip)
     return AccountUnavailable(user=user, state="disabled", ip=ip)
 
 
@@ -328,17 +329,17 @@ def tell_password_changed(user: User) -> None:
     """A notification and an e-mail (in the person's language): if it was not them, they
     learn it on every channel they still have."""
     notify([user], "password.changed", link="/account")
-    with force_locale(user.locale):
-        queue_email(
-            user.email,
-            _("Your password was changed"),
-            render_template(
-                "emails/password_changed.txt",
-                user=user,
-                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
-            ),
-            kind="password_changed",
-        )
+    queue_email(
+        user.email,
+        _l("Your password was changed"),
+        template="emails/password_changed.txt",
+        context={
+            "user": {"name": user.name},
+            "link": f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+        },
+        locale=user.locale,
+        kind="password_changed",
+    )
 
 
 def request_password_reset(email: str, *, ip: str = "") -> None:
@@ -354,18 +355,18 @@ def request_password_reset(email: str, *, ip: str = "") -> None:
         PasswordReset(user_id=user.id, token_hash=hashed, expires_at=utcnow() + lifetime)
     )
     link = f"{current_app.config['PUBLIC_BASE_URL']}/reset-password/{raw}"
-    with force_locale(user.locale):
-        queue_email(
-            user.email,
-            _("Reset your password"),
-            render_template(
-                "emails/password_reset.txt",
-                user=user,
-                link=link,
-                minutes=int(lifetime.total_seconds() // 60),
-            ),
-            kind="password_reset",
-        )
+    queue_email(
+        user.email,
+        _l("Reset your password"),
+        template="emails/password_reset.txt",
+        context={
+            "user": {"name": user.name},
+            "link": link,
+            "minutes": int(lifetime.total_seconds() // 60),
+        },
+        locale=user.locale,
+        kind="password_reset",
+    )
     record_event("password_reset.requested", actor_id=user.id, ip=ip)
 
 
@@ -413,11 +414,11 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
     """An official disables an active account or enables a disabled one (accounts/lifecycle.py:
     a pending applicant is decided only through their join request, a declined one stays
     declined). Compare-and-set with a history entry; Conflict naming the account's state when
-    it is not in the expected one. Disabling revokes every session and token and the open
-    invitations the person sent."""
+    it is not in the expected one. Disabling revokes every session and token and sends
+    ``account_disabled`` (accounts/signals.py: the open invitations the person sent go)."""
     from ..lifecycle import transition
     from . import lifecycle
-    from .invitations import revoke_invitations_sent_by
+    from .signals import account_disabled
 
     if not actor.is_official:
         raise PermissionDenied(_("Only Seoul officials may do this."))
@@ -438,10 +439,39 @@ def set_user_status(actor: User, user: User, status: UserStatus) -> None:
     )
     if status == UserStatus.DISABLED:
         revoke_sessions(user, api_tokens=True)
-        revoke_invitations_sent_by(user, actor=actor, reason="sender disabled")
+        account_disabled.send(user, actor=actor)  # onboarding revokes their open invitations
     kind = "account.disabled" if status == UserStatus.DISABLED else "account.enabled"
     notify([user], kind, link="/account")  # the disabled see it when enabled again
     record_event(f"user.{status.value}", actor_id=actor.id, target_type="user", target_id=user.id)
+
+
+def settle_applicant(actor: User, user: User, *, approved: bool, reason: str) -> None:
+    """An applicant's account follows the decision on their join request (onboarding): pending
+    -> active or declined, by the system, with a history entry; this is the only way out of
+    pending. Declining also revokes every session and token. Conflict when a declined
+    applicant is not pending; approving an account that is already active (enabled before
+    vetting was enforced) changes nothing."""
+    from ..lifecycle import SYSTEM, transition
+    from . import lifecycle
+
+    try:
+        transition(
+            lifecycle.USER,
+            User,
+            user.id,
+            expected=UserStatus.PENDING,
+            to=UserStatus.ACTIVE if approved else UserStatus.DECLINED,
+            actor=actor,
+            roles={SYSTEM},
+            reason=reason,
+        )
+    except Conflict:
+        # Approving an account enabled before vetting was enforced: already where it
+        # should be. Declining one stays refused (it would leave the account active).
+        if not approved:
+            raise
+    if not approved:
+        revoke_sessions(user, api_tokens=True)
 
 
 def create_api_token(email: str, password: str, *, ip: str = "") -> tuple[str, ApiToken]:

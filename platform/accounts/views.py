@@ -1,4 +1,5 @@
-"""Pages for signing in and out, passwords, invitations, joining and one's own account."""
+"""Pages for signing in and out, passwords and one's own account (invitations and joining:
+onboarding/views.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -20,23 +20,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..access import AUTHENTICATED, MEMBER, OFFICIAL, PUBLIC, current_actor, policy
+from ..access import AUTHENTICATED, OFFICIAL, PUBLIC, policy
 from ..db import after_commit, unit_of_work
 from ..errors import Conflict, DomainError, NotFound
-from ..extensions import limiter
-from ..forms import choices, form_status, show_domain_error, validate_submission
-from ..i18n import country_choices
-from ..members.forms import JoinForm
-from ..members.schemas import OrganizationInput
+from ..forms import choices, form_status, show_domain_error
 from ..pagination import PageQuery, list_query
 from ..security import is_safe_redirect
-from . import invitations as invitation_service
-from . import onboarding, privacy, services
+from . import privacy, services
 from .forms import (
-    AcceptInvitationForm,
     ApiTokenForm,
     ChangePasswordForm,
-    DecisionForm,
+    CsrfForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
@@ -44,8 +38,7 @@ from .forms import (
     ProfileForm,
 )
 from .limits import clear_account_limits, mark_signed_in, rate_limited
-from .models import ERASED_EMAIL, JoinRequestStatus, User, UserStatus
-from .permissions import can_manage_invitations_of, can_resend_invitation, can_revoke_invitation
+from .models import User, UserStatus
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -149,68 +142,6 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form), form_status(form)
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-@policy(PUBLIC)
-def accept_invitation(token: str):
-    try:
-        invitation = onboarding.get_open_invitation(token)
-    except (Conflict, NotFound) as err:
-        return render_template("accounts/link_problem.html", message=err.detail), err.status
-    form = AcceptInvitationForm(email=invitation.email)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                user = onboarding.accept_invitation(
-                    token, name=form.name.data, password=form.password.data
-                )
-                sign_in(user)
-                org_id = user.organization_id
-        except DomainError as err:
-            if err.status == 409:
-                return render_template("accounts/link_problem.html", message=err.detail), 409
-            show_domain_error(form, err)
-        else:
-            flash(_("Welcome to the platform."), "success")
-            return redirect(url_for("members.organization", org_id=org_id))
-    return render_template(
-        "accounts/accept_invitation.html", form=form, invitation=invitation
-    ), form_status(form)
-
-
-@bp.route("/join", methods=["GET", "POST"])
-@policy(PUBLIC)
-@rate_limited
-def join():
-    form = JoinForm(country_choices=country_choices())
-    data = validate_submission(form, OrganizationInput, form.to_fields)
-    if data is not None:
-        try:
-            with unit_of_work():
-                onboarding.apply_to_join(
-                    data.model_dump(),
-                    name=form.person_name.data,
-                    email=form.email.data,
-                    password=form.password.data,
-                    motivation=form.motivation.data,
-                    ip=_ip(),
-                )
-        except DomainError as err:
-            show_domain_error(form, err)
-        else:
-            # Same page whether or not an account was created (no sign-in: that would
-            # tell the two apart); a new applicant signs in to follow the request.
-            return redirect(url_for("accounts.join_received"))
-    return render_template("accounts/join.html", form=form), form_status(form)
-
-
-@bp.get("/join/received")
-@policy(PUBLIC)
-def join_received():
-    return render_template(
-        "accounts/join_received.html", message=onboarding.join_received_message()
-    )
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @policy(AUTHENTICATED)
 def account():
@@ -271,14 +202,14 @@ def api_tokens():
         form=form,
         page=services.list_api_tokens(current_user, query),
         new_token=new_token,
-        revoke_form=DecisionForm(),
+        revoke_form=CsrfForm(),
     ), (201 if new_token else form_status(form))
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @policy(AUTHENTICATED)
 def revoke_api_token(token_id: int):
-    form = DecisionForm()  # only for its CSRF check
+    form = CsrfForm()  # only for its CSRF check
     if not form.validate_on_submit():
         flash(_("The form expired. Please submit it again."), "error")
         return redirect(url_for("accounts.api_tokens"))
@@ -326,172 +257,11 @@ def delete_account():
 # ---- officials ----------------------------------------------------------------------------
 
 
-@bp.get("/admin/join-requests")
-@policy(OFFICIAL)
-def join_requests():
-    status_arg = request.args.get("status", "pending")
-    known = {s.value for s in JoinRequestStatus}
-    status = JoinRequestStatus(status_arg) if status_arg in known else None
-    query, _ignored = list_query(PageQuery, request.args)
-    page = onboarding.list_join_requests(status, query)
-    from ..members.services import possible_duplicates
-
-    return render_template(
-        "accounts/join_requests.html",
-        page=page,
-        duplicates=possible_duplicates([r.organization for r in page.items]),
-        status=status_arg,
-        form=DecisionForm(),
-    )
-
-
-@bp.post("/admin/join-requests/<int:request_id>/decision")
-@policy(OFFICIAL)
-def decide_join_request(request_id: int):
-    form = DecisionForm()
-    approve = request.form.get("decision") == "approve"
-    if not form.validate_on_submit():
-        flash(_("The reason is too long."), "error")
-        return redirect(url_for("accounts.join_requests"))
-    try:
-        with unit_of_work():
-            row = onboarding.decide_join_request(
-                current_user, request_id, approve=approve, reason=form.reason.data or ""
-            )
-            name = row.organization.name
-    except DomainError as err:
-        flash(err.detail, "error")
-    else:
-        flash(
-            _("%(name)s: approved.", name=name) if approve else _("%(name)s: declined.", name=name),
-            "success",
-        )
-    return redirect(url_for("accounts.join_requests"))
-
-
-def _sender_key() -> str:
-    actor = current_actor()
-    return f"invitations:{actor.id if actor is not None else 'anonymous'}"
-
-
-def _invitations_per_day() -> int:
-    actor = current_actor()
-    official = actor is not None and actor.is_official
-    return current_app.config["INVITATIONS_PER_DAY_OFFICIAL" if official else "INVITATIONS_PER_DAY"]
-
-
-def _invitation_limit_message() -> str:
-    return _(
-        "You have sent the most invitations allowed in one day (%(count)d). "
-        "Try again tomorrow, or ask a Seoul official.",
-        count=_invitations_per_day(),
-    )
-
-
-def invitation_sent() -> None:
-    """Count this request against the sender's daily invitations (call after the commit)."""
-    g.invitation_sent = True
-
-
-# One daily budget per sender, shared by every route that e-mails an invitation (HTML and
-# API, new and resent). Only requests that really sent one count (deduct_when); the check
-# comes before the request and the count after it, so simultaneous requests from one sender
-# may overshoot by the few in flight — a budget against spam, not an exact quota.
-invitations_limited = limiter.shared_limit(
-    lambda: f"{_invitations_per_day()} per day",
-    scope="invitations",
-    key_func=_sender_key,
-    methods=["POST"],
-    error_message=_invitation_limit_message,
-    deduct_when=lambda response: bool(g.get("invitation_sent")),
-)
-
-
-def _invitations_page(org=None):
-    query, _ignored = list_query(PageQuery, request.args)
-    page = invitation_service.list_invitations(
-        current_user, query, organization_id=org.id if org else None
-    )
-    return render_template(
-        "accounts/invitations.html",
-        page=page,
-        org=org,
-        form=DecisionForm(),
-        can_revoke=can_revoke_invitation,
-        can_resend=can_resend_invitation,
-        ERASED_EMAIL=ERASED_EMAIL,
-    )
-
-
-@bp.get("/admin/invitations")
-@policy(OFFICIAL)
-def invitations():
-    return _invitations_page()
-
-
-@bp.get("/organizations/<int:org_id>/invitations")
-@policy(MEMBER)
-def org_invitations(org_id: int):
-    """An organisation's invitations, for its admins (and officials)."""
-    from ..members.services import get_organization
-
-    org = get_organization(current_user, org_id)
-    if not can_manage_invitations_of(current_user, org):
-        abort(403)
-    return _invitations_page(org)
-
-
-def _back_to_invitations():
-    org_id = request.form.get("org_id", type=int)
-    if org_id:
-        return redirect(url_for("accounts.org_invitations", org_id=org_id))
-    return redirect(url_for("accounts.invitations"))
-
-
-@bp.post("/invitations/<int:invitation_id>/revoke")
-@policy(MEMBER)
-def revoke_invitation(invitation_id: int):
-    if not DecisionForm().validate_on_submit():  # its CSRF check
-        flash(_("The form expired. Try again."), "error")
-        return _back_to_invitations()
-    try:
-        with unit_of_work():
-            row = invitation_service.revoke_invitation(current_user, invitation_id)
-            email = row.email
-    except DomainError as err:
-        flash(err.detail, "error")
-    else:
-        flash(_("The invitation for %(email)s is revoked.", email=email), "success")
-    return _back_to_invitations()
-
-
-@bp.post("/invitations/<int:invitation_id>/resend")
-@policy(MEMBER)
-@invitations_limited
-def resend_invitation(invitation_id: int):
-    if not DecisionForm().validate_on_submit():
-        flash(_("The form expired. Try again."), "error")
-        return _back_to_invitations()
-    try:
-        with unit_of_work():
-            row, _raw = invitation_service.resend_invitation(current_user, invitation_id)
-            email = row.email
-    except DomainError as err:
-        flash(err.detail, "error")
-    else:
-        invitation_sent()
-        flash(
-            _("A new link is sent to %(email)s; the earlier link no longer works.", email=email),
-            "success",
-        )
-    return _back_to_invitations()
-
-
 @bp.post("/admin/people/<int:user_id>/status")
 @policy(OFFICIAL)
 def set_person_status(user_id: int):
     """An official disables an account (signing it out everywhere) or enables it again."""
-    form = DecisionForm()  # only for its CSRF check
+    form = CsrfForm()  # only for its CSRF check
     wanted = request.form.get("status", "")
     back = request.form.get("org_id", type=int)
     if form.validate_on_submit() and wanted in (UserStatus.ACTIVE.value, UserStatus.DISABLED.value):

@@ -83,3 +83,23 @@ def anonymise_actor(user_id: int) -> None:
     db.session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == user_id).values(ip="", detail={})
     )
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user, **_ignored) -> None:
+    """account_deleted: sign-in records keep the pseudonymous id, lose address and IP."""
+    anonymise_actor(user.id)
+
+
+def export_person(user, **_ignored) -> dict:
+    """personal_data_requested: what the person did, when, from where."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id)
+    )
+    return {
+        "activity": [
+            {"action": e.action, "at": e.created_at.isoformat(), "ip": e.ip} for e in events
+        ]
+    }

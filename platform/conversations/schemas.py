@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..api import PageOut, UtcDateTime
+from ..schemas import PageOut, UtcDateTime
 from .models import BODY_MAX
 
 

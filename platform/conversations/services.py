@@ -18,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, UserStatus
-from ..api import MAX_ID
 from ..db import after_commit, as_utc, db, utcnow
 from ..errors import Conflict, NotFound, ValidationError
 from ..notifications.models import Notification
 from ..notifications.services import notify
 from ..pagination import Page, PageQuery, paginate
+from ..schemas import MAX_ID
 from ..text import clean_multiline
 from . import permissions
 from .models import BODY_MAX, TITLE_MAX, Conversation, ConversationParticipant, Message, ReadState

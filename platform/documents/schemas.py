@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from ..api import UtcDateTime
+from ..schemas import UtcDateTime
 
 
 class UploaderOut(BaseModel):

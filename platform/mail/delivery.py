@@ -5,6 +5,10 @@ SMTP conversation happens outside any database transaction (mail/tasks.py runs t
 database step in its own unit of work). The claim is a compare-and-set UPDATE, so two workers
 never send one message; every claim counts an attempt, so a message that kills its worker is
 not retried forever.
+
+Mail text is rendered here, at the job boundary (render_text): a feature queues a template
+name, a JSON context and a locale (mail.services.queue_email), never rendered text. A body
+that cannot be rendered fails its message at once (permanent), like an invalid recipient.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 
-from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from flask import current_app, render_template
+from flask_babel import force_locale
+from jinja2 import TemplateError
+from sqlalchemy import and_, null, or_, select, update
 
 from ..db import db, utcnow
 from .models import MailStatus, OutboundEmail
@@ -48,6 +54,20 @@ class Claim:
     subject: str
     body: str
     attempts: int
+    template: str | None = None
+    context: dict | None = None
+    locale: str | None = None
+
+
+def render_text(message: Claim | OutboundEmail) -> str:
+    """The body of a message, rendered from its template and context in its locale; the
+    stored body when it has no template (queued before templates were stored, or sent and
+    forgotten). Raises jinja2.TemplateError when the template is missing or fails. Needs an
+    application context; this is the one place where mail text is rendered."""
+    if not message.template:
+        return message.body
+    with force_locale(message.locale or "en"):
+        return render_template(message.template, **(message.context or {}))
 
 
 @dataclass(frozen=True)
@@ -122,30 +142,38 @@ def claim_email(message_id: int, *, now: datetime | None = None) -> Claim | None
         return None
     row = db.session.execute(
         select(
-            OutboundEmail.to, OutboundEmail.subject, OutboundEmail.body, OutboundEmail.attempts
+            OutboundEmail.to,
+            OutboundEmail.subject,
+            OutboundEmail.body,
+            OutboundEmail.attempts,
+            OutboundEmail.template,
+            OutboundEmail.context,
+            OutboundEmail.locale,
         ).where(OutboundEmail.id == message_id)
     ).one()
-    return Claim(message_id, token, row.to, row.subject, row.body, row.attempts)
+    return Claim(message_id, token, *row)
 
 
 def build_message(claim: Claim, sender: str) -> EmailMessage:
-    """The MIME message; raises ValueError (or an email.errors exception) when the recipient
-    is not exactly one valid address."""
+    """The MIME message, its body rendered now (render_text); raises ValueError (or an
+    email.errors exception) when the recipient is not exactly one valid address, and
+    jinja2.TemplateError when the body cannot be rendered."""
     mail = EmailMessage()
     mail["From"] = clean_header(sender)
     # Address() parses the whole value as one addr-spec: "a@x.org, b@y.org" or anything left
     # over after stripping control characters is refused rather than sent somewhere else.
     mail["To"] = Address(addr_spec=clean_header(claim.to))
     mail["Subject"] = clean_header(claim.subject)
-    mail.set_content(claim.body)
+    mail.set_content(render_text(claim))
     return mail
 
 
 def send_claimed(claim: Claim, config: Mapping) -> Outcome:
-    """Hand one claimed message to the SMTP server. No database access."""
+    """Render one claimed message and hand it to the SMTP server. No database access (the
+    rendering needs an application context)."""
     try:
         mail = build_message(claim, config["MAIL_FROM"])
-    except (ValueError, TypeError, IndexError, MessageError) as exc:
+    except (ValueError, TypeError, IndexError, MessageError, TemplateError) as exc:
         return Outcome(False, f"invalid message: {exc}", permanent=True)
     try:
         with smtplib.SMTP(
@@ -183,8 +211,10 @@ def record_outcome(claim: Claim, outcome: Outcome, *, now: datetime | None = Non
     cfg = current_app.config
     now = now or utcnow()
     if outcome.sent:
-        # Links in sent mail carry single-use secrets; once handed to SMTP, keep no copy.
+        # Links in sent mail carry single-use secrets; once handed to SMTP, keep no copy
+        # (the context holds the links: it goes with the template).
         values: dict = {"status": MailStatus.SENT, "sent_at": now, "body": DELIVERED_BODY}
+        values.update(template=None, context=null())
         values["last_error"] = ""
     elif outcome.permanent or claim.attempts >= cfg["MAIL_MAX_ATTEMPTS"]:
         values = {"status": MailStatus.FAILED, "last_error": outcome.error[:300]}

@@ -3,7 +3,8 @@
 A message is ``queued`` until a worker claims it (``sending``, with a claim token and time),
 then ``sent``, or ``queued`` again with a later ``next_attempt_at`` after a temporary failure,
 or ``failed`` after the last attempt or a permanent error. Moves are compare-and-set UPDATEs
-in delivery.py.
+in delivery.py. The subject is rendered when the message is queued (it is listed on /outbox);
+the body when it is delivered or shown.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db, str_enum, utcnow
@@ -34,7 +35,13 @@ class OutboundEmail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    # New mail is stored as a template name, its JSON context and the recipient's locale, and
+    # rendered when it is delivered (mail/delivery.py). ``body`` holds the text of messages
+    # queued before that (template NULL) and, once sent, the marker that the text is gone.
+    body: Mapped[str] = mapped_column(Text, default="")
+    template: Mapped[str | None] = mapped_column(String(100))
+    context: Mapped[dict | None] = mapped_column(JSON)
+    locale: Mapped[str | None] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(40), default="")  # invitation, password_reset ...
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[MailStatus] = mapped_column(

@@ -9,6 +9,11 @@ Without SMTP configuration the outbox is the delivery (development: officials re
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
@@ -29,14 +34,37 @@ def _enqueue_delivery(message_id: int) -> None:
         enqueue_safely(deliver_email, message_id)
 
 
-def queue_email(to: str, subject: str, body: str, *, kind: str = "") -> OutboundEmail:
+def queue_email(
+    to: str,
+    subject: str,
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    locale: str | None,
+    kind: str = "",
+) -> OutboundEmail:
     """Add a message to the outbox and deliver it after the caller's transaction commits.
 
-    Header values are cleaned here (no line breaks or control characters) and again when the
-    message is built. Flushes the new row (its id names the delivery job).
+    The caller names a text template and gives its context (JSON-safe values only: ids,
+    names, links as strings; a TypeError otherwise) and the recipient's locale. ``subject``
+    is a lazy string (``_l("...", name=...)``): it is rendered here, in ``locale``, because the
+    outbox lists it; the body is rendered in that locale when the message is delivered or
+    read on /outbox (delivery.render_text). Header values are cleaned here (no line breaks or
+    control characters) and again when the message is built. Flushes the new row (its id
+    names the delivery job).
     """
+    locale = locale or "en"
+    context = json.loads(json.dumps(context))  # TypeError now, not in the worker later
+    with force_locale(locale):
+        subject = str(subject)
     message = OutboundEmail(
-        to=clean_header(to)[:254], subject=clean_header(subject)[:200], body=body, kind=kind
+        to=clean_header(to)[:254],
+        subject=clean_header(subject)[:200],
+        body="",
+        template=template,
+        context=context,
+        locale=locale,
+        kind=kind,
     )
     db.session.add(message)
     db.session.flush()
@@ -91,3 +119,26 @@ def forget_recipient(address: str) -> int:
     """A person's account is deleted: the mail addressed to them goes (queued or kept for the
     development outbox). Returns how many messages were removed."""
     return db.session.execute(delete(OutboundEmail).where(OutboundEmail.to == address)).rowcount
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user, *, old_email: str, **_ignored) -> None:
+    """account_deleted: the mail addressed to the person goes."""
+    forget_recipient(old_email)
+
+
+def export_person(user, **_ignored) -> dict:
+    """personal_data_requested: the subjects of the mail addressed to the person."""
+    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == user.email))
+    return {
+        "emails_to_you": [
+            {"subject": m.subject, "created_at": _iso(m.created_at), "sent_at": _iso(m.sent_at)}
+            for m in mails
+        ]
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

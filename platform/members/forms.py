@@ -1,4 +1,4 @@
-"""Forms for organisation profiles, awards, invitations and joining."""
+"""Forms for organisation profiles and awards (joining and inviting: onboarding/forms.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
-    PasswordField,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
-    EqualTo,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from ..accounts.forms import PASSWORD_HELP, check_password_field
-from ..accounts.passwords import MAX_LENGTH
 from ..forms import (
-    LineEmailField,
     LineField,
     LineURLField,
     MultiCheckboxField,
     choices,
-    not_spoofed,
 )
+from ..schemas import LONG_TEXT_MAX, NAME_MAX, NAME_MIN, SHORT_TEXT_MAX
 from .labels import (
     AWARD_CATEGORY_LABELS,
     KIND_LABELS,
@@ -40,6 +34,14 @@ from .labels import (
     STAGE_LABELS,
     parse_languages,
 )
+from .schemas import (
+    FIRST_AWARD_YEAR,
+    LAST_AWARD_YEAR,
+    LAUREATE_MAX,
+    PARTNER_MAX,
+    POPULATION_MAX,
+    WEBSITE_MAX,
+)
 
 
 def _choices(labels: dict) -> list:
@@ -48,7 +50,7 @@ def _choices(labels: dict) -> list:
 
 class OrganizationForm(FlaskForm):
     kind = SelectField(_l("Kind of organisation"), choices=_choices(KIND_LABELS))
-    name = LineField(_l("Name"), validators=[DataRequired(), Length(min=2, max=160)])
+    name = LineField(_l("Name"), validators=[DataRequired(), Length(min=NAME_MIN, max=NAME_MAX)])
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=_choices(REGION_LABELS))
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
@@ -63,10 +65,12 @@ class OrganizationForm(FlaskForm):
     )
     website = LineURLField(
         _l("Website"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=WEBSITE_MAX)],
         description=_l("A full address starting with https://"),
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=LONG_TEXT_MAX)]
+    )
     sectors = MultiCheckboxField(_l("Sectors"), choices=_choices(SECTOR_LABELS))
     technologies = LineField(
         _l("Technologies and capabilities"),
@@ -84,7 +88,7 @@ class OrganizationForm(FlaskForm):
         validators=[Optional()],
     )
     population = IntegerField(
-        _l("Population (cities)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+        _l("Population (cities)"), validators=[Optional(), NumberRange(min=0, max=POPULATION_MAX)]
     )
     size = SelectField(
         _l("Company size (companies)"),
@@ -142,64 +146,22 @@ class OrganizationForm(FlaskForm):
         self.size.data = org.size.value if org.size else ""
 
 
-class JoinForm(OrganizationForm):
-    kind = SelectField(
-        _l("Kind of organisation"),
-        choices=choices(
-            [("company", KIND_LABELS["company"]), ("institution", KIND_LABELS["institution"])]
-        ),
-    )
-    person_name = LineField(
-        _l("Your name"),
-        validators=[DataRequired(), Length(max=120), not_spoofed],
-        render_kw={"autocomplete": "name"},
-    )
-    email = LineEmailField(
-        _l("Your e-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
-        render_kw={"autocomplete": "email"},
-    )
-    password = PasswordField(
-        _l("Choose a password"),
-        validators=[DataRequired(), Length(max=MAX_LENGTH)],
-        description=PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    motivation = TextAreaField(
-        _l("Why do you want to join? What could you offer winning cities?"),
-        validators=[DataRequired(), Length(max=3000)],
-    )
-
-    def validate_password(self, field) -> None:
-        check_password_field(field, email=self.email.data or "", name=self.person_name.data or "")
-
-
 class AwardForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2023, max=2100)])
+    year = IntegerField(
+        _l("Year"),
+        validators=[DataRequired(), NumberRange(min=FIRST_AWARD_YEAR, max=LAST_AWARD_YEAR)],
+    )
     category = SelectField(
         _l("Category"),
         choices=choices([*AWARD_CATEGORY_LABELS.items(), ("", _l("Not stated in the source"))]),
     )
-    project_title = LineField(_l("Project title"), validators=[Optional(), Length(max=200)])
+    project_title = LineField(
+        _l("Project title"), validators=[Optional(), Length(max=SHORT_TEXT_MAX)]
+    )
     laureate_name = LineField(
-        _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=160)]
+        _l("Laureate (Leadership prizes)"), validators=[Optional(), Length(max=LAUREATE_MAX)]
     )
     partner = LineField(
         _l("Partner organisation (Special Mentions, e.g. GGGI, IMD)"),
-        validators=[Optional(), Length(max=120)],
-    )
-
-
-class InviteForm(FlaskForm):
-    email = LineEmailField(
-        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
-    )
-    org_role = SelectField(
-        _l("Role in the organisation"),
-        choices=choices([("member", _l("Member")), ("admin", _l("Administrator"))]),
+        validators=[Optional(), Length(max=PARTNER_MAX)],
     )

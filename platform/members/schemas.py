@@ -6,78 +6,35 @@ import re
 from typing import Annotated
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from ..api import PageOut, UtcDateTime
 from ..i18n import COUNTRY_CODES, LANGUAGE_CODES
 from ..pagination import PageQuery
-from ..text import clean_email, clean_line, clean_multiline, looks_spoofed
+from ..schemas import (
+    LongText,
+    Name,
+    PageOut,
+    ShortText,
+    UtcDateTime,
+    single_line,
+)
 from .models import AwardCategory, CompanySize, OrgKind, Region, Sector
 
-SINGLE_LINE_MESSAGE = _l("Use a single line: line breaks and control characters are not allowed.")
-SPOOF_MESSAGE = _l(
-    "This name mixes alphabets in a way that imitates another name. Write it in one alphabet."
-)
-
-
-def clean_text(value: object) -> object:
-    """Multi-line text: line breaks kept (as \\n), other control characters dropped."""
-    if isinstance(value, str):
-        return clean_multiline(value)
-    return value
-
-
-def single_line(value: object) -> object:
-    """The one definition of a single-line field: NFKC, invisible characters removed,
-    whitespace collapsed; a line break or control character is refused (422), never
-    silently joined: a browser's one-line input cannot send one, so it was crafted, and an
-    API client is better told than surprised."""
-    if isinstance(value, str):
-        try:
-            return clean_line(value)
-        except ValueError:
-            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
-    return value
-
-
-def email_line(value: object) -> object:
-    """An e-mail address: single line, NFKC, no invisible characters, lower case."""
-    if isinstance(value, str):
-        try:
-            return clean_email(value)
-        except ValueError:
-            raise PydanticCustomError("single_line", str(SINGLE_LINE_MESSAGE)) from None
-    return value
-
-
-def not_spoofed(value: str) -> str:
-    if looks_spoofed(value):
-        raise PydanticCustomError("spoofed_name", str(SPOOF_MESSAGE))
-    return value
-
-
-Text = Annotated[str, BeforeValidator(clean_text)]
-Name = Annotated[
-    str,
-    BeforeValidator(single_line),
-    StringConstraints(min_length=2, max_length=160),
-    AfterValidator(not_spoofed),
-]
-ShortText = Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=200)]
-LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=5000)]
-Email = Annotated[EmailStr, BeforeValidator(email_line), Field(max_length=254)]
+# Limits the forms share (members/forms.py): one definition each.
+WEBSITE_MAX = 300
+LAUREATE_MAX = 160
+PARTNER_MAX = 120
+FIRST_AWARD_YEAR, LAST_AWARD_YEAR = 2023, 2100
+POPULATION_MAX = 100_000_000
 
 
 def _tag(value: str) -> str:
@@ -113,7 +70,10 @@ def _website(value: str) -> str:
 Country = Annotated[str, BeforeValidator(single_line), AfterValidator(_country)]
 Language = Annotated[str, BeforeValidator(single_line), AfterValidator(_language)]
 Website = Annotated[
-    str, BeforeValidator(single_line), StringConstraints(max_length=300), AfterValidator(_website)
+    str,
+    BeforeValidator(single_line),
+    StringConstraints(max_length=WEBSITE_MAX),
+    AfterValidator(_website),
 ]
 
 
@@ -145,7 +105,7 @@ class OrganizationFields(BaseModel):
         default_factory=list, max_length=20
     )
     development_stage: int | None = Field(None, ge=1, le=5)
-    population: int | None = Field(None, ge=0, le=100_000_000)
+    population: int | None = Field(None, ge=0, le=POPULATION_MAX)
     size: CompanySize | None = None
 
     @field_validator("languages", "sectors", "technologies", "challenges")
@@ -184,7 +144,7 @@ class OrganizationPatch(BaseModel):
         None, max_length=20
     )
     development_stage: int | None = Field(None, ge=1, le=5)
-    population: int | None = Field(None, ge=0, le=100_000_000)
+    population: int | None = Field(None, ge=0, le=POPULATION_MAX)
     size: CompanySize | None = None
 
     @field_validator("languages", "sectors", "technologies", "challenges")
@@ -196,14 +156,16 @@ class OrganizationPatch(BaseModel):
 class AwardInput(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    year: int = Field(ge=2023, le=2100)
+    year: int = Field(ge=FIRST_AWARD_YEAR, le=LAST_AWARD_YEAR)
     # None (or "" from the form): the source does not state the category.
     category: Annotated[AwardCategory | None, BeforeValidator(lambda v: v or None)] = None
     project_title: ShortText = ""
     laureate_name: Annotated[
-        str, BeforeValidator(single_line), StringConstraints(max_length=160)
+        str, BeforeValidator(single_line), StringConstraints(max_length=LAUREATE_MAX)
     ] = ""
-    partner: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=120)] = ""
+    partner: Annotated[
+        str, BeforeValidator(single_line), StringConstraints(max_length=PARTNER_MAX)
+    ] = ""
 
     @model_validator(mode="after")
     def _title_or_laureate(self) -> AwardInput:
@@ -224,7 +186,7 @@ class DirectoryQuery(PageQuery):
     sector: Sector | None = None
     region: Region | None = None
     country: Country | None = None
-    award_year: int | None = Field(None, ge=2023, le=2100)
+    award_year: int | None = Field(None, ge=FIRST_AWARD_YEAR, le=LAST_AWARD_YEAR)
     award_category: AwardCategory | None = None
     technology: Annotated[str, BeforeValidator(single_line), StringConstraints(max_length=60)] = ""
 

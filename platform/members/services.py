@@ -445,3 +445,11 @@ def platform_figures() -> dict[str, int]:
         "institutions": counts.get(OrgKind.INSTITUTION, 0),
         "countries": countries,
     }
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user: User, **_ignored) -> None:
+    """account_deleted: awards no longer name the person as their laureate."""
+    detach_laureate(user.id)

@@ -7,16 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import MEMBER, OFFICIAL, policy
-from ..accounts import onboarding
 from ..accounts.models import OrgRole
-from ..accounts.views import invitation_sent, invitations_limited
 from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..i18n import country_choices
 from ..pagination import list_query
 from . import services
-from .forms import AwardForm, InviteForm, OrganizationForm
+from .forms import AwardForm, OrganizationForm
 from .permissions import can_edit_organization, can_invite_member, can_record_award
 from .schemas import AwardInput, DirectoryQuery, OrganizationInput, OrganizationPatch
 
@@ -124,31 +122,3 @@ def delete_award(award_id: int):
     if org_id:
         return redirect(url_for("members.organization", org_id=org_id))
     return redirect(url_for("members.directory"))
-
-
-@bp.route("/organizations/<int:org_id>/invite", methods=["GET", "POST"])
-@policy(MEMBER)
-@invitations_limited
-def invite(org_id: int):
-    org = services.get_organization(current_user, org_id)
-    if not can_invite_member(current_user, org, OrgRole.MEMBER):
-        abort(403)
-    form = InviteForm()
-    if not current_user.is_official:
-        form.org_role.choices = [c for c in form.org_role.choices if c.value == "member"]
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                onboarding.create_invitation(
-                    current_user,
-                    email=form.email.data,
-                    organization_id=org_id,
-                    org_role=OrgRole(form.org_role.data),
-                )
-        except DomainError as err:
-            show_domain_error(form, err)
-        else:
-            invitation_sent()
-            flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("members.organization", org_id=org_id))
-    return render_template("members/invite.html", form=form, org=org), form_status(form)

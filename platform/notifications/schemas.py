@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..api import MAX_ID, PageOut, PageQuery, UtcDateTime
+from ..pagination import PageQuery
+from ..schemas import MAX_ID, PageOut, UtcDateTime
 
 
 class NotificationQuery(PageQuery):

@@ -205,3 +205,34 @@ def delete_notifications_of(user: User) -> None:
             or_(Notification.user_id == user.id, Notification.about_user_id == user.id)
         )
     )
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user: User, **_ignored) -> None:
+    """account_deleted: the person's notifications go."""
+    delete_notifications_of(user)
+
+
+def export_person(user: User, **_ignored) -> dict:
+    """personal_data_requested: the person's notifications, in their words."""
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
+    return {
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": render_message(n),
+                "link": n.link,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+            for n in rows
+        ]
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

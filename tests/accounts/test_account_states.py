@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.accounts import services as account_services
 from seoul_platform.accounts.models import UserStatus
 from seoul_platform.audit.models import AuditEvent
+from seoul_platform.onboarding import services as onboarding
 from support import PASSWORD, login
 
 GENERIC = "The e-mail address or password is not correct."

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import select
 
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from support import PASSWORD, csrf_token
 
@@ -85,8 +86,8 @@ def test_a_password_reset_clears_the_account_counters(app, official, db):
             "/forgot-password",
             data={"email": official.email, "csrf_token": csrf_token(owner, "/forgot-password")},
         )
-        body = db.session.scalar(
-            select(OutboundEmail.body).where(OutboundEmail.to == official.email)
+        body = render_text(
+            db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == official.email))
         )
         token = re.search(r"/reset-password/([A-Za-z0-9_-]+)", body).group(1)
         new = "a fresh passphrase for 2027"

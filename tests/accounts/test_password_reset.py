@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from seoul_platform.accounts.models import PasswordReset
 from seoul_platform.db import utcnow
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from support import csrf_token, login, signed_in
 
@@ -24,7 +25,7 @@ def _request(client, email):
 
 
 def _token(db, email):
-    body = db.session.scalar(select(OutboundEmail.body).where(OutboundEmail.to == email))
+    body = render_text(db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == email)))
     return LINK.search(body).group(1)
 
 

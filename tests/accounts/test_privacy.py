@@ -71,9 +71,9 @@ def _register(client, email: str):
 
 def test_anonymised_address_cannot_be_registered_first(app, city_member, official, city, db):
     """An attacker who registers the address a deletion would use cannot block it."""
-    from seoul_platform.accounts import onboarding
     from seoul_platform.accounts.privacy import anonymised_email
     from seoul_platform.errors import ValidationError
+    from seoul_platform.onboarding import services as onboarding
 
     user_id = city_member.id
     attacker = app.test_client()
@@ -122,3 +122,66 @@ def test_two_deletions_get_distinct_markers(app, make, city, db):
     db.session.expire_all()
     emails = {db.session.get(User, a.id).email, db.session.get(User, b.id).email}
     assert len(emails) == 2
+
+
+def test_every_feature_answers_the_export_and_forgets_the_person(app, city_admin, db):
+    """accounts reaches members, onboarding, mail, notifications and audit only through the
+    signals of accounts/signals.py: each of them exports its part and forgets its part."""
+    from seoul_platform.accounts import privacy
+    from seoul_platform.db import unit_of_work
+    from seoul_platform.mail.models import OutboundEmail
+    from seoul_platform.notifications.models import Notification
+    from seoul_platform.notifications.services import notify
+    from seoul_platform.onboarding import services as onboarding
+    from seoul_platform.onboarding.models import ERASED_EMAIL, Invitation, InvitationStatus
+    from support import queue_text
+
+    with unit_of_work():
+        invitation, _raw = onboarding.create_invitation(
+            city_admin,
+            email="colleague@testville.example",
+            organization_id=city_admin.organization_id,
+        )
+        queue_text(city_admin.email, "A message for Ada")
+        notify([city_admin], "password.changed", link="/account")
+    data = privacy.export_user_data(city_admin)
+    assert set(data) == {
+        "format", "person", "organization", "sessions", "api_tokens",  # accounts' own
+        "join_requests", "invitations_sent",  # onboarding
+        "emails_to_you",  # mail
+        "notifications",  # notifications
+        "activity",  # audit
+    }  # fmt: skip
+    assert [i["email"] for i in data["invitations_sent"]] == ["colleague@testville.example"]
+    assert [m["subject"] for m in data["emails_to_you"]] == ["A message for Ada"]
+    assert len(data["notifications"]) == 1
+
+    old_email, user_id = city_admin.email, city_admin.id
+    with unit_of_work():
+        privacy.delete_account(city_admin, password=PASSWORD)
+    db.session.expire_all()
+    row = db.session.get(Invitation, invitation.id)
+    assert row.email == ERASED_EMAIL and row.status == InvitationStatus.REVOKED
+    count = func.count()
+    assert db.session.scalar(select(count).where(OutboundEmail.to == old_email)) == 0
+    assert db.session.scalar(select(count).where(Notification.user_id == user_id)) == 0
+
+
+def test_the_account_signals_are_connected_once_per_receiver(app):
+    from seoul_platform.accounts import signals
+    from seoul_platform.app import create_app
+    from seoul_platform.config import TestConfig
+
+    before = {s.name: len(s.receivers) for s in vars(signals).values() if hasattr(s, "receivers")}
+    create_app(TestConfig)  # a second app in the same process
+    after = {s.name: len(s.receivers) for s in vars(signals).values() if hasattr(s, "receivers")}
+    assert (
+        before
+        == after
+        == {
+            "account-deleted": 5,  # onboarding, notifications, mail, members, audit
+            "account-disabled": 1,  # onboarding
+            "account-refusal-requested": 1,  # onboarding
+            "personal-data-requested": 4,  # onboarding, mail, notifications, audit
+        }
+    )

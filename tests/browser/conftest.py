@@ -21,7 +21,6 @@ from browser.browsing import sign_in
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.accounts.models import OrgRole
 from seoul_platform.app import create_app
 from seoul_platform.config import TestConfig
@@ -29,6 +28,7 @@ from seoul_platform.db import db
 from seoul_platform.members import services as member_services
 from seoul_platform.members.models import Organization
 from seoul_platform.members.schemas import AwardInput, OrganizationInput
+from seoul_platform.onboarding import services as onboarding
 from support import PASSWORD, Factory, require_or_skip
 
 HERE = Path(__file__).resolve().parent

@@ -8,9 +8,9 @@ import os
 import pytest
 from sqlalchemy import func, select, text
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.accounts.models import User
 from seoul_platform.members.models import Organization
+from seoul_platform.onboarding import services as onboarding
 from support import require_or_skip
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from seoul_platform.accounts import lifecycle as accounts_lifecycle
-from seoul_platform.accounts.models import JoinRequest, JoinRequestStatus, User, UserStatus
+from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.audit.models import StateChange
 from seoul_platform.db import unit_of_work
 from seoul_platform.errors import Conflict, NotFound, PermissionDenied
@@ -21,6 +21,8 @@ from seoul_platform.lifecycle import (
     history,
     transition,
 )
+from seoul_platform.onboarding import lifecycle as onboarding_lifecycle
+from seoul_platform.onboarding.models import JoinRequest, JoinRequestStatus
 
 DOOR = TransitionTable.build(
     "door",
@@ -59,7 +61,7 @@ def test_table_refuses_unknown_states_and_missing_messages():
 
 def test_account_tables_match_their_enums():
     assert accounts_lifecycle.USER.states == {s.value for s in UserStatus}
-    assert accounts_lifecycle.JOIN_REQUEST.states == {s.value for s in JoinRequestStatus}
+    assert onboarding_lifecycle.JOIN_REQUEST.states == {s.value for s in JoinRequestStatus}
     # The holes that let vetting be skipped stay closed:
     user = accounts_lifecycle.USER
     assert not user.allows("declined", "active")
@@ -69,7 +71,8 @@ def test_account_tables_match_their_enums():
 
 PURITY = """
 import sys
-import seoul_platform.lifecycle, seoul_platform.accounts.lifecycle
+import seoul_platform.lifecycle
+import seoul_platform.accounts.lifecycle, seoul_platform.onboarding.lifecycle
 bad = [m for m in sys.modules if m.split(".")[0] in ("flask", "sqlalchemy", "flask_babel")]
 assert not bad, f"lifecycle tables imported the web stack: {bad}"
 print("pure")
@@ -99,7 +102,7 @@ def join_request(db, make, official):
 
 def _move(row_id, actor, *, to="approved", roles=("official",), expected="pending"):
     return transition(
-        accounts_lifecycle.JOIN_REQUEST,
+        onboarding_lifecycle.JOIN_REQUEST,
         JoinRequest,
         row_id,
         expected=expected,
@@ -157,7 +160,7 @@ def test_unknown_row_is_not_found_and_rollback_drops_the_history(db, join_reques
 def test_extra_conditions_that_fail_give_their_own_message(db, join_request, official):
     with pytest.raises(Conflict) as err, unit_of_work():
         transition(
-            accounts_lifecycle.JOIN_REQUEST,
+            onboarding_lifecycle.JOIN_REQUEST,
             JoinRequest,
             join_request.id,
             expected="pending",

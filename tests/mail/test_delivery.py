@@ -13,12 +13,12 @@ from sqlalchemy import func, select, update
 from seoul_platform.db import as_utc, unit_of_work, utcnow
 from seoul_platform.mail import delivery, tasks
 from seoul_platform.mail.models import MailStatus, OutboundEmail
-from seoul_platform.mail.services import queue_email
+from support import queue_text
 
 
 def _queue(to="a@example.org", subject="Hello", body="Body"):
     with unit_of_work():
-        return queue_email(to, subject, body).id
+        return queue_text(to, subject, body).id
 
 
 @contextlib.contextmanager
@@ -39,7 +39,7 @@ def _row(db, message_id) -> OutboundEmail:
 
 def test_rollback_sends_nothing(db, smtp):
     with pytest.raises(RuntimeError), unit_of_work():
-        queue_email("a@example.org", "Hello", "Body")
+        queue_text("a@example.org", "Hello", "Body")
         raise RuntimeError("the change failed")
     assert smtp.sent == [] and smtp.connections == 0
     assert db.session.scalar(select(func.count(OutboundEmail.id))) == 0
@@ -59,7 +59,7 @@ def test_commit_enqueues_a_delivery_job(db, smtp, real_queue):
 
 def test_rolled_back_transaction_enqueues_nothing(db, smtp, real_queue):
     with pytest.raises(RuntimeError), unit_of_work():
-        queue_email("a@example.org", "Hello", "Body")
+        queue_text("a@example.org", "Hello", "Body")
         raise RuntimeError
     assert real_queue.pending_count() == 0
 
@@ -69,6 +69,8 @@ def test_commit_delivers_once_and_forgets_the_text(db, smtp):
     assert smtp.recipients() == ["a@example.org"]
     row = _row(db, message_id)
     assert row.status == MailStatus.SENT and "abc" not in row.body
+    assert row.template is None and row.context is None  # the link went with the context
+    assert "secret link https://x/reset/abc" in smtp.sent[0][0]  # rendered when sent
     assert row.claim_token is None and row.last_error == ""
     assert str(tasks.sweep()) == "attempted 0: nothing due"
     assert len(smtp.sent) == 1  # a sweep never sends it again

@@ -10,7 +10,7 @@ from seoul_platform.db import unit_of_work
 from seoul_platform.mail import tasks
 from seoul_platform.mail.delivery import clean_header
 from seoul_platform.mail.models import MailStatus, OutboundEmail
-from seoul_platform.mail.services import queue_email
+from support import queue_text
 
 SEPARATORS = ["\r", "\n", "\r\n", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x00", "\t"]
 
@@ -53,7 +53,7 @@ def test_injected_subject_is_sent_without_the_extra_header(db, smtp, sep):
 
 def test_queue_email_stores_clean_headers(db, smtp):
     with unit_of_work():
-        message = queue_email("a@example.org\n", "Hi\r\nX-Evil: 1", "Body")
+        message = queue_text("a@example.org\n", "Hi\r\nX-Evil: 1", "Body")
     assert message.to == "a@example.org" and message.subject == "Hi X-Evil: 1"
 
 
@@ -82,8 +82,8 @@ def test_a_bad_recipient_fails_its_message_and_the_next_one_is_sent(db, smtp, to
 
 def test_a_bad_recipient_through_queue_email_fails_without_blocking(db, smtp):
     with unit_of_work():
-        bad = queue_email("victim@example.org\r\nBcc: evil@example.org", "Bad", "Body").id
-        queue_email("good@example.org", "Good", "Body")
+        bad = queue_text("victim@example.org\r\nBcc: evil@example.org", "Bad", "Body").id
+        queue_text("good@example.org", "Good", "Body")
     assert smtp.recipients() == ["good@example.org"]  # each delivered after the commit
     db.session.expire_all()
     assert db.session.get(OutboundEmail, bad).status == MailStatus.FAILED

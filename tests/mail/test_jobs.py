@@ -23,8 +23,7 @@ from seoul_platform.config import TestConfig
 from seoul_platform.db import unit_of_work
 from seoul_platform.mail import tasks
 from seoul_platform.mail.models import MailStatus, OutboundEmail
-from seoul_platform.mail.services import queue_email
-from support import require_or_skip
+from support import queue_text, require_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +121,7 @@ def test_mail_tasks_and_the_periodic_sweep_are_registered(app):
 def test_the_periodic_task_sweeps_the_outbox(app, db, smtp, clock):
     with unit_of_work():
         smtp.down = True
-        message_id = queue_email("a@example.org", "Hello", "Body").id
+        message_id = queue_text("a@example.org", "Hello", "Body").id
     smtp.down = False
     clock.advance(app.config["MAIL_RETRY_BASE"] * 2)
     tasks.sweep_outbox.call_local()
@@ -137,7 +136,7 @@ def test_embedded_consumer_delivers_in_the_background(app, db, smtp, tmp_path, r
     huey.storage = huey.create_storage()
     jobs._bound["app"] = app
     with unit_of_work():
-        message_id = queue_email("a@example.org", "Hello", "Body").id
+        message_id = queue_text("a@example.org", "Hello", "Body").id
     assert smtp.sent == [] and huey.pending_count() == 1  # enqueued, not run
     with jobs.embedded_consumer(app) as consumer:
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C kept
@@ -167,7 +166,7 @@ def test_worker_command_runs_a_consumer(app, real_queue, monkeypatch):
 def test_send_mail_command_runs_one_sweep(app, db, smtp):
     smtp.down = True
     with unit_of_work():
-        queue_email("a@example.org", "Hello", "Body")
+        queue_text("a@example.org", "Hello", "Body")
     smtp.down = False
     result = app.test_cli_runner().invoke(args=["send-mail"])
     assert result.exit_code == 0 and "attempted 0" in result.output  # not due yet

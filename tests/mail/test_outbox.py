@@ -12,13 +12,12 @@ from seoul_platform.audit.models import AuditEvent
 from seoul_platform.db import unit_of_work
 from seoul_platform.mail import tasks
 from seoul_platform.mail.models import MailStatus, OutboundEmail
-from seoul_platform.mail.services import queue_email
-from support import csrf_token
+from support import csrf_token, queue_text
 
 
 def _queue(to, subject, body="Body"):
     with unit_of_work():
-        return queue_email(to, subject, body).id
+        return queue_text(to, subject, body).id
 
 
 def _fail(db, message_id, error="SMTPDataError: 554 rejected"):

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding
 from seoul_platform.errors import Conflict
 from seoul_platform.members import services
 from seoul_platform.members.models import Organization
 from seoul_platform.members.schemas import OrganizationInput
+from seoul_platform.onboarding import services as onboarding
 from seoul_platform.text import looks_spoofed, skeleton
 from support import bearer
 

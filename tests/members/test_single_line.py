@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts.models import JoinRequest, User
+from seoul_platform.accounts.models import User
 from seoul_platform.members.models import Award, Organization
+from seoul_platform.onboarding.models import JoinRequest
 from support import PASSWORD, bearer, csrf_token, signed_in
 
 

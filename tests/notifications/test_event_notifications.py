@@ -8,12 +8,14 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding, privacy, services
+from seoul_platform.accounts import privacy, services
 from seoul_platform.accounts.models import UserStatus
 from seoul_platform.errors import Conflict
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.schemas import OrganizationInput
 from seoul_platform.notifications.models import Notification
+from seoul_platform.onboarding import services as onboarding
 from support import PASSWORD, csrf_token, signed_in
 
 NEW_PASSWORD = "a brand new passphrase 77"
@@ -107,8 +109,10 @@ def test_password_change_notifies_and_emails_in_the_persons_language(db, city_me
     assert _all(db) == [(city_member.id, "password.changed")]
     [mail] = _password_mails(db, city_member)
     assert mail.subject == "비밀번호가 변경되었습니다"
-    assert "http://localhost/forgot-password" in mail.body
-    assert "Hello" not in mail.body  # the whole e-mail is Korean
+    assert mail.locale == "ko" and mail.template == "emails/password_changed.txt"
+    text = render_text(mail)  # rendered as the worker will, in the stored locale
+    assert "http://localhost/forgot-password" in text
+    assert "Hello" not in text  # the whole e-mail is Korean
 
 
 def test_failed_password_change_neither_notifies_nor_emails(db, city_member):
@@ -129,8 +133,8 @@ def test_password_reset_notifies_and_emails(app, db, city_member):
         "/forgot-password",
         data={"email": city_member.email, "csrf_token": csrf_token(client, "/forgot-password")},
     )
-    body = db.session.scalar(
-        select(OutboundEmail.body).where(OutboundEmail.kind == "password_reset")
+    body = render_text(
+        db.session.scalar(select(OutboundEmail).where(OutboundEmail.kind == "password_reset"))
     )
     token = re.search(r"/reset-password/([A-Za-z0-9_-]+)", body).group(1)
     response = client.post(

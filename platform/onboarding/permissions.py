@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, true
 
+from ..accounts.models import OrgRole, User, UserStatus
 from .lifecycle import OFFICIAL, ORG_ADMIN
-from .models import Invitation, OrgRole, User, UserStatus
+from .models import Invitation
 
 
 def _live(actor: User | None) -> bool:
@@ -18,7 +19,7 @@ def _live(actor: User | None) -> bool:
 
 
 def invitation_roles(actor: User | None, invitation: Invitation) -> set[str]:
-    """The lifecycle roles (accounts/lifecycle.py) ``actor`` holds for ``invitation``."""
+    """The lifecycle roles (onboarding/lifecycle.py) ``actor`` holds for ``invitation``."""
     roles: set[str] = set()
     if not _live(actor):
         return roles

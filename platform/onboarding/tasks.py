@@ -1,4 +1,4 @@
-"""Account jobs: invitations past their expiry move to "expired" (hourly).
+"""Onboarding jobs: invitations past their expiry move to "expired" (hourly).
 
 Links are refused once past expiry whether or not this has run (the check is made on use);
 the job makes the stored state, the invitations page and the history say so too.
@@ -14,7 +14,7 @@ from ..db import unit_of_work
 from ..jobs import huey, job_context
 from .invitations import expire_overdue_invitations
 
-log = logging.getLogger("seoul_platform.accounts")
+log = logging.getLogger("seoul_platform.onboarding")
 
 
 @huey.periodic_task(crontab(minute="7"))

@@ -7,15 +7,17 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding
-from seoul_platform.accounts.models import JoinRequest, JoinRequestStatus, User, UserStatus
+from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.accounts.services import set_user_status
 from seoul_platform.audit.models import StateChange
 from seoul_platform.db import unit_of_work
 from seoul_platform.errors import Conflict
 from seoul_platform.lifecycle import history
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
+from seoul_platform.onboarding import services as onboarding
+from seoul_platform.onboarding.models import JoinRequest, JoinRequestStatus
 from support import PASSWORD, bearer, csrf_token, login
 
 FORM = {
@@ -92,7 +94,7 @@ def test_decline_needs_a_reason_and_disables_the_applicant(app, official, db):
     refused = login(app.test_client(), FORM["email"], "a long enough passphrase")
     assert refused.status_code == 403 and "declined" in refused.get_data(as_text=True)
     mail = db.session.scalar(select(OutboundEmail).where(OutboundEmail.to == FORM["email"]))
-    assert "Outside our scope." in mail.body
+    assert "Outside our scope." in render_text(mail)
 
 
 def test_concurrent_decisions_exactly_one_wins(app, official, db):

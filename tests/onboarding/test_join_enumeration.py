@@ -7,9 +7,11 @@ import re
 
 from sqlalchemy import func, select
 
-from seoul_platform.accounts.models import JoinRequest, User
+from seoul_platform.accounts.models import User
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import Organization, OrgStatus
+from seoul_platform.onboarding.models import JoinRequest
 from support import bearer, csrf_token
 
 PASSPHRASE = "a long enough passphrase"
@@ -79,7 +81,7 @@ def test_html_join_answers_alike_for_a_new_and_a_taken_address(app, city_member,
             OutboundEmail.to == city_member.email, OutboundEmail.kind == "join_attempt"
         )
     )
-    assert mail is not None and city_member.email in mail.body
+    assert mail is not None and city_member.email in render_text(mail)
 
 
 def test_holders_mail_is_in_their_locale(app, city_member, db):

@@ -8,19 +8,16 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding, privacy
-from seoul_platform.accounts.models import (
-    ERASED_EMAIL,
-    Invitation,
-    InvitationStatus,
-    User,
-    UserStatus,
-)
+from seoul_platform.accounts import privacy
+from seoul_platform.accounts.models import User, UserStatus
 from seoul_platform.accounts.services import set_user_status
 from seoul_platform.audit.models import StateChange
 from seoul_platform.db import unit_of_work
 from seoul_platform.lifecycle import history
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
+from seoul_platform.onboarding import services as onboarding
+from seoul_platform.onboarding.models import ERASED_EMAIL, Invitation, InvitationStatus
 from support import PASSWORD, bearer, csrf_token, signed_in
 
 LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)")
@@ -38,7 +35,8 @@ def _status(db, invitation_id: int) -> InvitationStatus:
 
 
 def _mails_to(db, email: str) -> list[str]:
-    return list(db.session.scalars(select(OutboundEmail.body).where(OutboundEmail.to == email)))
+    mails = db.session.scalars(select(OutboundEmail).where(OutboundEmail.to == email))
+    return [render_text(mail) for mail in mails]
 
 
 def _csrf_headers(client):
@@ -306,8 +304,8 @@ def test_refused_invitations_do_not_use_the_budget(app, small_limit, city, city_
 def test_expiry_job_moves_overdue_invitations_once(app, official, city, db):
     from datetime import timedelta
 
-    from seoul_platform.accounts.invitations import expire_overdue_invitations
     from seoul_platform.db import utcnow
+    from seoul_platform.onboarding.invitations import expire_overdue_invitations
 
     overdue_id, _ = _invite(official, city, "old@example.org")
     fresh_id, _ = _invite(official, city, "new@example.org")
@@ -330,9 +328,9 @@ def test_expiry_job_moves_overdue_invitations_once(app, official, city, db):
 def test_the_expiry_job_runs_hourly_on_the_task_queue(app, official, city, db):
     from datetime import datetime, timedelta
 
-    from seoul_platform.accounts import tasks
     from seoul_platform.db import utcnow
     from seoul_platform.jobs import huey
+    from seoul_platform.onboarding import tasks
 
     periodic = {t.name for t in huey._registry.periodic_tasks}
     assert "expire_invitations" in periodic

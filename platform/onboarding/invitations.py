@@ -2,20 +2,23 @@
 follow a sender being disabled or a person deleting their account.
 
 Every change of an invitation's status goes through `lifecycle.transition` with the table in
-accounts/lifecycle.py, so each one is a compare-and-set with a history entry. Creating and
-accepting invitations is in onboarding.py.
+onboarding/lifecycle.py, so each one is a compare-and-set with a history entry. Creating and
+accepting invitations is in services.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
+from ..accounts.services import email_taken
+from ..accounts.tokens import new_secret
 from ..audit.services import record_event
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
@@ -24,7 +27,7 @@ from ..mail.services import queue_email
 from ..members.models import Organization, OrgStatus
 from ..pagination import Page, PageQuery, paginate
 from . import lifecycle
-from .models import ERASED_EMAIL, Invitation, InvitationStatus, User
+from .models import ERASED_EMAIL, Invitation, InvitationStatus
 from .permissions import (
     can_resend_invitation,
     can_revoke_invitation,
@@ -32,7 +35,6 @@ from .permissions import (
     invitation_roles,
     visible_invitations,
 )
-from .tokens import new_secret
 
 OPEN = InvitationStatus.OPEN.value
 
@@ -40,19 +42,19 @@ OPEN = InvitationStatus.OPEN.value
 def send_invitation_email(invitation: Invitation, org: Organization, inviter: User, raw: str):
     """Queue the invitation e-mail with the link for ``raw`` (in the inviter's language)."""
     link = f"{current_app.config['PUBLIC_BASE_URL']}/invitations/{raw}"
-    with force_locale(inviter.locale):
-        queue_email(
-            invitation.email,
-            _("You are invited to the Seoul Smart City Prize Platform"),
-            render_template(
-                "emails/invitation.txt",
-                organization=org,
-                inviter=inviter,
-                link=link,
-                days=current_app.config["INVITATION_LIFETIME"].days,
-            ),
-            kind="invitation",
-        )
+    queue_email(
+        invitation.email,
+        _l("You are invited to the Seoul Smart City Prize Platform"),
+        template="emails/invitation.txt",
+        context={
+            "organization": {"id": org.id, "name": org.name},
+            "inviter": {"id": inviter.id, "name": inviter.name},
+            "link": link,
+            "days": current_app.config["INVITATION_LIFETIME"].days,
+        },
+        locale=inviter.locale,
+        kind="invitation",
+    )
 
 
 def get_invitation(actor: User, invitation_id: int) -> Invitation:
@@ -104,8 +106,6 @@ def resend_invitation(actor: User, invitation_id: int) -> tuple[Invitation, str]
     and the invitation is valid for a full lifetime from now. Returns the invitation and the
     raw token. Conflict if it was accepted or revoked (or the address has an account by now),
     NotFound / PermissionDenied as for revoking."""
-    from .services import email_taken
-
     invitation = get_invitation(actor, invitation_id)
     if not can_resend_invitation(actor, invitation):
         raise PermissionDenied(_("You may not resend this invitation."))
@@ -137,16 +137,22 @@ def resend_invitation(actor: User, invitation_id: int) -> tuple[Invitation, str]
     return invitation, raw
 
 
-def revoke_open_invitations(
-    where: Iterable[ColumnElement[bool]], *, actor: User | None, reason: str
+def _move_open_invitations(
+    where: Iterable[ColumnElement[bool]],
+    *,
+    to: InvitationStatus,
+    actor: User | None,
+    reason: str,
+    values: dict | None = None,
+    guard: Iterable[ColumnElement[bool]] = (),
 ) -> int:
-    """Revoke, as the system, every open invitation matching ``where`` (each with its own
-    compare-and-set and history entry; one that moved meanwhile is left as it is). Returns
-    how many were revoked."""
+    """Move, as the system, every open invitation matching ``where`` to ``to``, each with its
+    own compare-and-set (also checking ``guard``) and history entry; one that moved meanwhile
+    is left as it is. Returns how many moved."""
     ids = db.session.scalars(
         select(Invitation.id).where(Invitation.status == OPEN, *where).order_by(Invitation.id)
     ).all()
-    revoked = 0
+    moved = 0
     for invitation_id in ids:
         try:
             transition(
@@ -154,16 +160,31 @@ def revoke_open_invitations(
                 Invitation,
                 invitation_id,
                 expected=OPEN,
-                to=InvitationStatus.REVOKED,
+                to=to,
                 actor=actor,
                 roles={SYSTEM},
                 reason=reason,
-                values={"revoked_at": utcnow()},
+                values=values,
+                where=guard,
             )
         except Conflict:
-            continue  # accepted or revoked by someone else a moment ago: nothing to do
-        revoked += 1
-    return revoked
+            continue  # accepted, revoked or resent by someone else a moment ago
+        moved += 1
+    return moved
+
+
+def revoke_open_invitations(
+    where: Iterable[ColumnElement[bool]], *, actor: User | None, reason: str
+) -> int:
+    """Revoke, as the system, every open invitation matching ``where``. Returns how many were
+    revoked."""
+    return _move_open_invitations(
+        where,
+        to=InvitationStatus.REVOKED,
+        actor=actor,
+        reason=reason,
+        values={"revoked_at": utcnow()},
+    )
 
 
 def revoke_invitations_sent_by(user: User, *, actor: User | None, reason: str) -> int:
@@ -189,25 +210,11 @@ def erase_invitation_addresses(user: User, old_email: str) -> None:
 def expire_overdue_invitations() -> int:
     """Move every open invitation past its expiry to "expired" (for a periodic job). Links are
     refused once past expiry whether or not this ran; this makes the state say so too."""
-    now = utcnow()
-    ids = db.session.scalars(
-        select(Invitation.id).where(Invitation.status == OPEN, Invitation.expires_at < now)
-    ).all()
-    expired = 0
-    for invitation_id in ids:
-        try:
-            transition(
-                lifecycle.INVITATION,
-                Invitation,
-                invitation_id,
-                expected=OPEN,
-                to=InvitationStatus.EXPIRED,
-                actor=None,
-                roles={SYSTEM},
-                reason="expired",
-                where=[Invitation.expires_at < now],  # not if resent meanwhile
-            )
-        except Conflict:
-            continue
-        expired += 1
-    return expired
+    overdue = [Invitation.expires_at < utcnow()]
+    return _move_open_invitations(
+        overdue,
+        to=InvitationStatus.EXPIRED,
+        actor=None,
+        reason="expired",
+        guard=overdue,  # not if resent meanwhile
+    )

@@ -2,43 +2,42 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..audit.services import record_event
-from ..db import as_utc, db, utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
-from ..lifecycle import N_, SYSTEM, transition
-from ..mail.services import queue_email
-from ..members.models import OrgKind, OrgStatus
-from ..notifications.services import notify
-from ..pagination import Page, PageQuery, paginate
-from . import lifecycle
-from .invitations import revoke_open_invitations, send_invitation_email
-from .models import (
-    Invitation,
-    InvitationStatus,
-    JoinRequest,
-    JoinRequestStatus,
-    OrgRole,
-    User,
-    UserStatus,
-)
-from .passwords import hash_password
-from .services import (
+from ..accounts import services as accounts
+from ..accounts.models import OrgRole, User, UserStatus
+from ..accounts.passwords import hash_password
+from ..accounts.services import (
     check_password_policy,
     create_user,
     email_lookalike,
-    email_taken,
     is_registrable_email,
     list_officials,
     normalize_email,
-    revoke_sessions,
     unregistrable_email,
 )
-from .tokens import digest, new_secret
+from ..accounts.tokens import digest, new_secret
+from ..audit.services import record_event
+from ..db import as_utc, db, utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
+from ..lifecycle import N_, transition
+from ..mail.services import queue_email
+from ..members.models import OrgKind, OrgStatus
+from ..members.permissions import can_invite_member
+from ..members.services import create_organization_record, decide_organization, find_organization
+from ..notifications.services import notify
+from ..pagination import Page, PageQuery, paginate
+from . import lifecycle
+from .invitations import (
+    erase_invitation_addresses,
+    revoke_invitations_sent_by,
+    revoke_open_invitations,
+    send_invitation_email,
+)
+from .models import Invitation, InvitationStatus, JoinRequest, JoinRequestStatus
 
 
 def _require_official(actor: User) -> None:
@@ -54,22 +53,13 @@ def create_invitation(
     e-mail. Returns the invitation and the raw token (shown to nobody but the e-mail).
     Raises Conflict if the address already has an account, NotFound for an unknown
     organisation."""
-    from ..members.permissions import can_invite_member
-    from ..members.services import find_organization
-
     email = normalize_email(email)
     org = find_organization(organization_id)
     if org.status != OrgStatus.ACTIVE:
         raise Conflict(_("This organisation is not active."))
     if not can_invite_member(actor, org, org_role):
         raise PermissionDenied(_("You may not invite people to this organisation."))
-    if not is_registrable_email(email):
-        raise unregistrable_email()
-    if email_taken(email):
-        raise Conflict(
-            _("An account with this e-mail address already exists."),
-            {"email": [_("An account with this e-mail address already exists.")]},
-        )
+    accounts.check_new_account_email(email)
     # A new invitation replaces the open ones for the same address and organisation.
     revoke_open_invitations(
         [Invitation.email == email, Invitation.organization_id == org.id],
@@ -179,8 +169,6 @@ def apply_to_join(
       while an active organisation holds the name is refused then (Conflict), to the
       official, who may see it. Refusing here would reveal pending or declined applicants.
     """
-    from ..members.services import create_organization_record
-
     if org_fields.get("kind") not in (
         OrgKind.COMPANY,
         OrgKind.INSTITUTION,
@@ -222,15 +210,17 @@ def apply_to_join(
     db.session.add(request)
     db.session.flush()
     for official in list_officials():
-        with force_locale(official.locale):
-            queue_email(
-                official.email,
-                _("New request to join: %(name)s", name=org.name),
-                render_template(
-                    "emails/join_request_official.txt", organization=org, request=request
-                ),
-                kind="join_request",
-            )
+        queue_email(
+            official.email,
+            _l("New request to join: %(name)s", name=org.name),
+            template="emails/join_request_official.txt",
+            context={
+                "organization": {"id": org.id, "name": org.name, "country": org.country},
+                "join_request": {"id": request.id, "motivation": request.motivation},
+            },
+            locale=official.locale,
+            kind="join_request",
+        )
     record_event(
         "join_request.created",
         actor_id=user.id,
@@ -249,25 +239,25 @@ def join_received_message() -> str:
 
 
 def _tell_holder(holder: User, *, tried: str) -> None:
-    with force_locale(holder.locale):
-        queue_email(
-            holder.email,
-            _("Someone tried to apply with your e-mail address"),
-            render_template(
-                "emails/join_attempt.txt",
-                user=holder,
-                tried=tried,
-                link=f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
-            ),
-            kind="join_attempt",
-        )
+    queue_email(
+        holder.email,
+        _l("Someone tried to apply with your e-mail address"),
+        template="emails/join_attempt.txt",
+        context={
+            "user": {"name": holder.name},
+            "tried": tried,
+            "link": f"{current_app.config['PUBLIC_BASE_URL']}/forgot-password",
+        },
+        locale=holder.locale,
+        kind="join_attempt",
+    )
 
 
 def decide_join_request(
     actor: User, request_id: int, *, approve: bool, reason: str = ""
 ) -> JoinRequest:
     """An official approves or declines. Compare-and-set on the pending status (see
-    accounts/lifecycle.py): of concurrent decisions exactly one applies and writes history;
+    onboarding/lifecycle.py): of concurrent decisions exactly one applies and writes history;
     the others get Conflict naming the decision taken. The applicant's account moves with it
     (pending -> active or declined)."""
     _require_official(actor)
@@ -292,49 +282,32 @@ def decide_join_request(
     )
     org = request.organization
     applicant = request.applicant
-    from ..members.services import decide_organization
-
     decide_organization(org, approve=approve)  # approval takes the name (Conflict if taken)
     if applicant is not None and applicant.status != UserStatus.DELETED:
         # The applicant's account follows the decision; this is the only way out of pending.
-        try:
-            transition(
-                lifecycle.USER,
-                User,
-                applicant.id,
-                expected=UserStatus.PENDING,
-                to=UserStatus.ACTIVE if approve else UserStatus.DECLINED,
-                actor=actor,
-                roles={SYSTEM},
-                reason=f"join request {request.id} {status.value}",
-            )
-        except Conflict:
-            # Approving an account enabled before vetting was enforced: already where it
-            # should be. Declining one stays refused (it would leave the account active).
-            if not approve:
-                raise
-        if not approve:
-            revoke_sessions(applicant, api_tokens=True)
+        accounts.settle_applicant(
+            actor, applicant, approved=approve, reason=f"join request {request.id} {status.value}"
+        )
         notify(
             [applicant],
             f"join_request.{status.value}",
             {"organization": org.name},
             link=f"/organizations/{org.id}" if approve else "",
         )
-        with force_locale(applicant.locale):
-            queue_email(
-                applicant.email,
-                _("Your request to join was approved")
-                if approve
-                else _("Your request to join was declined"),
-                render_template(
-                    "emails/join_request_decided.txt",
-                    organization=org,
-                    approved=approve,
-                    reason=reason.strip(),
-                ),
-                kind="join_request_decided",
-            )
+        queue_email(
+            applicant.email,
+            _l("Your request to join was approved")
+            if approve
+            else _l("Your request to join was declined"),
+            template="emails/join_request_decided.txt",
+            context={
+                "organization": {"id": org.id, "name": org.name},
+                "approved": approve,
+                "reason": reason.strip(),
+            },
+            locale=applicant.locale,
+            kind="join_request_decided",
+        )
     record_event(
         f"join_request.{status.value}",
         actor_id=actor.id,
@@ -352,3 +325,61 @@ def list_join_requests(status: JoinRequestStatus | None, page: PageQuery) -> Pag
         stmt = stmt.where(JoinRequest.status == status)
     stmt = stmt.options(selectinload(JoinRequest.organization), selectinload(JoinRequest.applicant))
     return paginate(stmt.order_by(JoinRequest.id.desc()), page)
+
+
+# ---- receivers of accounts' signals (connected by create_app; see accounts/signals.py) ----
+
+
+def forget_person(user: User, *, old_email: str, **_ignored) -> None:
+    """account_deleted: the invitations addressed to the person and those they sent lose the
+    address; the open ones are revoked."""
+    erase_invitation_addresses(user, old_email)
+
+
+def revoke_invitations_of_disabled(user: User, *, actor: User | None, **_ignored) -> None:
+    """account_disabled: a sender who is disabled stops vouching for anyone."""
+    revoke_invitations_sent_by(user, actor=actor, reason="sender disabled")
+
+
+def explain_refusal(user: User, **_ignored) -> tuple[str, str] | None:
+    """account_refusal_requested: an applicant whose join request was declined is told so,
+    with the official's reason."""
+    declined = db.session.scalar(
+        select(JoinRequest)
+        .where(
+            JoinRequest.applicant_id == user.id,
+            JoinRequest.status == JoinRequestStatus.DECLINED,
+        )
+        .order_by(JoinRequest.decided_at.desc())
+        .limit(1)
+    )
+    return ("declined", declined.reason) if declined is not None else None
+
+
+def export_person(user: User, **_ignored) -> dict:
+    """personal_data_requested: the person's join requests and the invitations they sent."""
+    join = db.session.scalars(select(JoinRequest).where(JoinRequest.applicant_id == user.id))
+    invitations = db.session.scalars(select(Invitation).where(Invitation.invited_by_id == user.id))
+    return {
+        "join_requests": [
+            {
+                "id": j.id,
+                "status": j.status.value,
+                "motivation": j.motivation,
+                "created_at": _iso(j.created_at),
+            }
+            for j in join
+        ],
+        "invitations_sent": [
+            {
+                "email": i.email,
+                "organization_id": i.organization_id,
+                "created_at": _iso(i.created_at),
+            }
+            for i in invitations
+        ],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from seoul_platform.accounts import onboarding
-from seoul_platform.accounts.models import Invitation, OrgRole, User
+from seoul_platform.accounts.models import OrgRole, User
 from seoul_platform.db import utcnow
+from seoul_platform.mail.delivery import render_text
 from seoul_platform.mail.models import OutboundEmail
+from seoul_platform.onboarding import services as onboarding
+from seoul_platform.onboarding.models import Invitation
 from support import csrf_token, signed_in
 
 LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)")
@@ -29,10 +31,10 @@ def _invite(official_client, org_id: int, email: str, role: str = "member"):
 
 
 def _token_from_outbox(db, email: str) -> str:
-    body = db.session.scalar(
-        select(OutboundEmail.body)
-        .where(OutboundEmail.to == email)
-        .order_by(OutboundEmail.id.desc())
+    body = render_text(
+        db.session.scalar(
+            select(OutboundEmail).where(OutboundEmail.to == email).order_by(OutboundEmail.id.desc())
+        )
     )
     return LINK.search(body).group(1)
 
