@@ -61,6 +61,8 @@ class Operation:
     errors: tuple[int, ...]
     description: str = ""
     produces: Sequence[str] = field(default_factory=lambda: ("application/json",))
+    form: type[BaseModel] | None = None  # multipart/form-data fields besides the files
+    files: Sequence[str] = ()  # multipart/form-data file parts (each required)
 
 
 OPERATIONS: list[Operation] = []
@@ -86,6 +88,33 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         from .errors import ValidationError
 
         raise ValidationError(_("Some fields are invalid."), _validation_errors(exc)) from exc
+
+
+def parse_multipart(
+    model: type[BaseModel] | None, files: Sequence[str]
+) -> tuple[BaseModel | None, dict]:
+    """A multipart/form-data body: its fields validated with ``model`` and its file parts
+    (each required). 415 for another content type, 422 for invalid fields or a missing file."""
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(_("Send the body as multipart/form-data."))
+    from .errors import ValidationError
+
+    errors: dict[str, list[str]] = {}
+    form = None
+    if model is not None:
+        try:
+            form = model.model_validate(request.form.to_dict())
+        except PydanticError as exc:
+            errors.update(_validation_errors(exc))
+    uploads = {}
+    for name in files:
+        upload = request.files.get(name)
+        if upload is None or not upload.filename:
+            errors.setdefault(name, []).append(_("Choose a file."))
+        uploads[name] = upload
+    if errors:
+        raise ValidationError(_("Some fields are invalid."), errors)
+    return form, uploads
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -116,16 +145,27 @@ def operation(
     status: int = 200,
     errors: tuple[int, ...] = (),
     produces: Sequence[str] = ("application/json",),
+    form: type[BaseModel] | None = None,
+    files: Sequence[str] = (),
 ) -> Callable:
     """Declare an API endpoint. The view receives path args plus ``body``/``query`` models
     when declared and returns a pydantic model, a Response, or None (for 204). It runs inside
-    one unit of work: handlers never commit."""
+    one unit of work: handlers never commit.
+
+    A multipart/form-data body is declared with ``form`` (a model of its plain fields) and/or
+    ``files`` (the names of its file parts); the view then receives ``form`` and ``files``
+    (name -> werkzeug FileStorage). A JSON ``body`` and a multipart one exclude each other."""
+    multipart = form is not None or bool(files)
+    if multipart and body is not None:
+        raise ValueError("an operation takes a JSON body or a multipart one, not both")
 
     def decorate(fn: Callable) -> Callable:
         @wraps(fn)
         def view(**kwargs: Any):
             if body is not None:
                 kwargs["body"] = parse_body(body)
+            if multipart:
+                kwargs["form"], kwargs["files"] = parse_multipart(form, files)
             if query is not None:
                 kwargs["query"] = parse_query(query)
             # The handler's unit of work: one commit after it returns (its response model is
@@ -145,7 +185,7 @@ def operation(
         bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
         # 401 stays documented on public operations too: an invalid bearer token is refused.
         all_errors = set(DEFAULT_ERRORS) | set(errors)
-        if body is not None:
+        if body is not None or multipart:
             all_errors |= {413, 415, 422}
         if query is not None:
             all_errors.add(422)
@@ -166,6 +206,8 @@ def operation(
                 errors=tuple(sorted(all_errors)),
                 description=(fn.__doc__ or "").strip(),
                 produces=produces,
+                form=form,
+                files=tuple(files),
             )
         )
         return view
@@ -225,6 +267,22 @@ def _error_titles() -> dict[int, str]:
 
 def _is_list(op: Operation) -> bool:
     return op.query is not None and issubclass(op.query, PageQuery)
+
+
+def _multipart_schema(op: Operation, schemas: dict) -> dict:
+    """The form fields' schema (inlined, so that the file parts can join it) plus one binary
+    property per file part."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    if op.form is not None:
+        fschema = op.form.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(fschema.get("$defs", {}))
+        properties.update(fschema.get("properties", {}))
+        required.extend(fschema.get("required", []))
+    for name in op.files:
+        properties[name] = {"type": "string", "format": "binary"}
+        required.append(name)
+    return {"type": "object", "properties": properties, "required": required}
 
 
 def build_openapi() -> dict:
@@ -310,6 +368,11 @@ def build_openapi() -> dict:
             entry["requestBody"] = {
                 "required": True,
                 "content": {"application/json": {"schema": ref(op.body, "validation")}},
+            }
+        if op.form is not None or op.files:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": _multipart_schema(op, schemas)}},
             }
         paths.setdefault(path, {})[op.method] = entry
 

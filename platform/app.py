@@ -94,6 +94,11 @@ def _init_extensions(app: Flask) -> None:
     def _write_transactions():
         set_write_intent(request.method not in {"GET", "HEAD", "OPTIONS"})
 
+    # Before anything reads a body: upload routes get a larger request size limit.
+    from .documents.views import init_upload_limits
+
+    init_upload_limits(app)
+
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
     )
@@ -176,6 +181,10 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import api as accounts_api  # noqa: F401  (registers API routes)
     from .accounts import views as accounts_views
     from .audit import views as audit_views
+    from .conversations import api as conversations_api  # noqa: F401
+    from .conversations import views as conversations_views
+    from .documents import api as documents_api  # noqa: F401
+    from .documents import views as documents_views
     from .mail import views as mail_views
     from .members import api as members_api  # noqa: F401
     from .members import views as members_views
@@ -194,6 +203,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_views.bp)
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(pilots_views.bp)
+    app.register_blueprint(documents_views.bp)
+    app.register_blueprint(conversations_views.bp)
     app.register_blueprint(api.bp)
 
 

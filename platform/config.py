@@ -31,6 +31,12 @@ class Config:
     # Request size limit: forms and JSON bodies are small; 413 beyond this.
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
+    # Documents (platform/documents/): the largest file accepted, and where files are kept
+    # (None: <instance folder>/documents, outside the static folder). Upload routes raise the
+    # request limit above to this plus DOCUMENT_UPLOAD_OVERHEAD for the multipart framing.
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    DOCUMENT_UPLOAD_OVERHEAD = 256 * 1024
+    DOCUMENT_STORAGE_DIR: str | None = None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -185,6 +191,8 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "INVITATIONS_PER_DAY_OFFICIAL": ("INVITATIONS_PER_DAY_OFFICIAL", int),
     "HUEY_URL": ("HUEY_URL", str),
     "HUEY_WORKERS": ("HUEY_WORKERS", int),
+    "DOCUMENT_MAX_BYTES": ("DOCUMENT_MAX_BYTES", int),
+    "DOCUMENT_STORAGE_DIR": ("DOCUMENT_STORAGE_DIR", str),
 }
 
 

@@ -185,7 +185,10 @@ def init_security(app: Flask) -> None:
             current_user and current_user.is_authenticated
         )
         if authenticated or request.endpoint in {"accounts.login", "accounts.reset_password"}:
-            h["Cache-Control"] = "no-store"
+            # A response that already forbids storing (a private document download) keeps
+            # its own, stricter-or-equal value.
+            if "no-store" not in (h.get("Cache-Control") or ""):
+                h["Cache-Control"] = "no-store"
             h.setdefault("Vary", "Cookie")
         return response
 

@@ -28,6 +28,9 @@ from seoul_platform.extensions import limiter, socketio
 from seoul_platform.members.models import Organization
 from support import TEST_MAIL_TEMPLATES, Factory, signed_in
 
+# The storage_dir fixture (documents' own folder per test), for tests/documents and tests/pilots.
+pytest_plugins = ["document_files"]
+
 # Argon2 at production cost makes every sign-in ~50 ms; tests keep the algorithm (Argon2id)
 # and lower the cost. tests/accounts/test_passwords.py checks the production parameters.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -61,6 +64,7 @@ def app():
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = config["SQLALCHEMY_DATABASE_URI"]
+        DOCUMENT_STORAGE_DIR = str(tmp_dir / "documents")
 
     application = create_app(Config)
     application.test_client_class = IsolatedClient

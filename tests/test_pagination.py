@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
@@ -110,6 +111,7 @@ HTML_LISTS = {
     "pilots.calls": "/pilots/calls",
     "pilots.my_proposals": "/proposals",
     "pilots.proposals_list": "/pilot-requests/<pilot_request>/proposals",
+    "conversations.thread": "/conversations/<conversation>",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
@@ -142,6 +144,28 @@ def _pilot_call() -> int:
     return call.id
 
 
+THREAD = "Zeta Thread"
+
+
+def _thread_id() -> int:
+    """The conversation whose messages are listed (three of them), made on first use."""
+    from seoul_platform.accounts.models import User
+    from seoul_platform.conversations import services as conversations
+    from seoul_platform.conversations.models import Conversation
+
+    found = _db.session.scalar(select(Conversation.id).where(Conversation.title == THREAD))
+    if found is not None:
+        return found
+    author = _db.session.scalar(select(User).where(User.is_official.is_(True)))
+    conversation = conversations.get_or_create_conversation("pagination", 1, title=THREAD)
+    for n in range(3):
+        conversations.post_message(author, conversation, f"Message {n}")
+    for n in range(2):  # three conversations in all, for the list of conversations
+        conversations.get_or_create_conversation("pagination", 2 + n, title=f"{THREAD} {n}")
+    _db.session.commit()
+    return conversation.id
+
+
 def _path(endpoint: str) -> str:
     """The list's address; an organisation's invitations need that organisation's id, a
     request's proposals the request's."""
@@ -152,6 +176,9 @@ def _path(endpoint: str) -> str:
         _pilot_call()
     if "<pilot_request>" in path:
         return path.replace("<pilot_request>", str(_pilot_call()))
+    if "<conversation>" in path:
+        with current_app.test_request_context():
+            return path.replace("<conversation>", str(_thread_id()))
     if "<org>" not in path:
         return path
     from seoul_platform.members.models import Organization
@@ -193,6 +220,7 @@ def three_of_everything(app, db, official, city, city_member):
             _add_pilot_requests(city, n)
         _three_pilot_lists(city)
         db.session.commit()
+        _thread_id()
 
 
 def _three_pilot_lists(city) -> None:
@@ -379,6 +407,15 @@ def test_html_list_with_a_bad_page_number_is_a_page_not_an_error(
 API_LISTS = [op for op in api_operations() if _is_list(op)]
 
 
+def _api_path(rule: str) -> str:
+    """A list's address with its path parameters filled in (each list with parameters
+    names the rows of its own here)."""
+    fill = {"conversation_id": _thread_id, "request_id": _pilot_call}
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(fill[m.group(1)]()), _fill(rule))
+    assert "<" not in path, "fill this list's path parameters here to test it"
+    return path
+
+
 def test_there_are_api_lists_to_test():
     assert API_LISTS
 
@@ -390,10 +427,8 @@ def api_headers(app, official):
 
 @pytest.mark.parametrize("op", API_LISTS, ids=lambda op: op.endpoint)
 def test_api_list_past_the_end_is_404(app, db, api_headers, three_of_everything, op):
-    params = {"request_id": _pilot_call}  # other path parameters of a list, filled
     client = app.test_client()
-    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(params[m.group(1)]()), _fill(op.rule))
-    url = "/api/v1" + url
+    url = "/api/v1" + _api_path(op.rule)
     total = client.get(url, headers=api_headers).get_json()["total"]
     assert total >= 3
     last = client.get(f"{url}?per_page=1&page={total}", headers=api_headers)

@@ -74,6 +74,8 @@ KINDS: dict[str, str] = {
         "Thank you for your proposal to “%(title)s”. %(city)s selected another partner this "
         "time. We hope to see your proposals for other calls."
     ),
+    # conversations (platform/conversations/): one unread reminder per conversation
+    "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }
 
 

@@ -8,5 +8,5 @@ from flask import Blueprint
 bp = Blueprint("pilots", __name__, template_folder="templates")
 
 # Importing the route modules registers their routes on ``bp``.
-from . import proposal_views, request_views, workspace_views  # noqa: E402, F401, I001
-from . import results_views  # noqa: E402, F401
+from . import proposal_views, request_views, results_views, workspace_views  # noqa: E402, F401, I001
+from . import conversations, documents  # noqa: E402, F401  (the shared features' wiring)
