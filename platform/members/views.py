@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..i18n import country_choices, country_table
 from ..pagination import list_query
-from . import services
+from . import profile_sections, services
 from .forms import AwardForm, OrganizationForm
 from .permissions import can_edit_organization, can_invite_member, can_record_award
 from .schemas import AwardInput, DirectoryQuery, OrganizationInput, OrganizationPatch
@@ -48,6 +48,7 @@ def organization(org_id: int):
         can_edit=can_edit_organization(current_user, org),
         can_invite=can_invite_member(current_user, org, OrgRole.MEMBER),
         can_award=can_record_award(current_user),
+        sections=profile_sections.collect(current_user, org),
     )
 
 

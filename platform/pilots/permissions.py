@@ -86,12 +86,13 @@ def can_review_pilot_request(actor: User | None, req: PilotRequest) -> bool:
 
 def can_propose(actor: User | None, req: PilotRequest) -> bool:
     """Companies and institutions answer an open call; the request's own city does not."""
-    from ..members.models import OrgKind
+    from ..members.models import OrgKind, OrgStatus
 
     return (
         _active(actor)
         and req.status == RequestStatus.OPEN
         and actor.organization is not None
+        and actor.organization.status == OrgStatus.ACTIVE
         and actor.organization.kind in (OrgKind.COMPANY, OrgKind.INSTITUTION)
         and actor.organization_id != req.city_id
     )
@@ -102,7 +103,13 @@ def can_view_interest(actor: User | None, interest: Interest, req: PilotRequest)
         return False
     if actor.is_official or _member_of(actor, interest.organization_id):
         return True
-    return _member_of(actor, req.city_id) and req.status not in SEALED_STATES
+    # Unsealed for the city only once the call has closed (by its deadline or an official):
+    # a call cancelled or rejected while open keeps its proposals sealed.
+    return (
+        _member_of(actor, req.city_id)
+        and req.status not in SEALED_STATES
+        and req.closed_at is not None
+    )
 
 
 def can_edit_interest(actor: User | None, interest: Interest, req: PilotRequest) -> bool:

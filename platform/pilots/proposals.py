@@ -39,6 +39,7 @@ from .permissions import (
     interest_roles,
 )
 from .proposal_schemas import ProposalFields, ProposalPatch
+from .requests import close_if_overdue
 
 CALL_CLOSED = N_("The deadline of this call has passed: proposals can no longer be changed.")
 
@@ -76,6 +77,8 @@ def get_request(actor: User | None, request_id: int) -> PilotRequest:
     )
     if req is None or not can_view_pilot_request(actor, req):
         raise NotFound(_("No such pilot request."))
+    if close_if_overdue(req):  # a call past its deadline is closed on access, not shown open
+        db.session.refresh(req)
     return req
 
 
@@ -109,6 +112,8 @@ def get_interest(actor: User | None, interest_id: int) -> Interest:
         )
         .execution_options(populate_existing=True)
     )
+    if interest is not None and close_if_overdue(interest.request):
+        db.session.refresh(interest.request)  # closed on access: the city may now see it
     if interest is None or not can_view_interest(actor, interest, interest.request):
         raise NotFound(_("No such proposal."))
     return interest

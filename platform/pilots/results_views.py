@@ -11,8 +11,9 @@ from flask import jsonify, render_template, request
 
 from ..access import PUBLIC, policy
 from ..members.labels import REGION_LABELS, SECTOR_LABELS
+from ..members.profile_sections import profile_section
 from ..pagination import list_query
-from . import results
+from . import results, track_record
 from .labels import TRACK_RECORD_ROLE_LABELS, TYPE_LABELS
 from .views import bp
 from .workspace_api import csv_response
@@ -82,3 +83,9 @@ def results_json():
     response = jsonify({"licence": results.LICENCE, "total": len(items), "items": items})
     response.headers["Link"] = f'<{results.LICENCE["url"]}>; rel="license"'
     return response
+
+
+@profile_section("pilots/workspace/_track_record_section.html")
+def _track_record_on_profiles(actor, org):
+    """Completed pilots on the profile of the organisation that ran them (four queries)."""
+    return {"entries": track_record.completed_partnerships([org.id])[org.id]}

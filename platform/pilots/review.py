@@ -72,12 +72,21 @@ def check_deadline(deadline: datetime, reason: str, now: datetime) -> None:
         )
 
 
-def _move(actor: User, req: PilotRequest, to: RequestStatus, reason: str = "", **values):
+def _move(
+    actor: User,
+    req: PilotRequest,
+    to: RequestStatus,
+    reason: str = "",
+    *,
+    expected: RequestStatus | None = None,
+    **values,
+):
+    """Move ``req`` from ``expected`` (default: the state it was read in) to ``to``."""
     return transition(
         lifecycle.PILOT_REQUEST,
         PilotRequest,
         req.id,
-        expected=req.status,
+        expected=expected or req.status,
         to=to,
         actor=actor,
         roles=permissions.request_roles(actor, req),
@@ -152,7 +161,9 @@ def close_call(actor: User, req_id: int, reason: str) -> PilotRequest:
     the city. A deadline job closing it at the same moment: exactly one of the two moves."""
     req = get_request(actor, req_id)
     reason = require_reason(reason)
-    _move(actor, req, RequestStatus.CLOSED, reason, closed_at=utcnow())
+    # From an open call only: partner_selected -> closed is an official sending a selection
+    # back, which selection.send_back_selection makes with the proposals' own moves.
+    _move(actor, req, RequestStatus.CLOSED, reason, expected=RequestStatus.OPEN, closed_at=utcnow())
     notify(
         city_people(req.city_id),
         "pilot_request.closed",

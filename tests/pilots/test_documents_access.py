@@ -291,9 +291,10 @@ def test_proposal_documents_are_sealed_from_the_city_until_the_deadline(
     assert fetch(client, url, people["city"]).status_code == 404
     assert fetch(client, url, people["other_company"]).status_code == 404
     assert fetch(client, url, people["official"]).status_code == 200
+    from seoul_platform.db import utcnow
     from seoul_platform.pilots.models import RequestStatus
 
-    req.status = RequestStatus.CLOSED
+    req.status, req.closed_at = RequestStatus.CLOSED, utcnow()
     db.session.commit()
     assert fetch(client, url, people["city"]).status_code == 200
     assert fetch(client, url, people["other_company"]).status_code == 404

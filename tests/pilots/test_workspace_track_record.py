@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from seoul_platform.db import utcnow
 from seoul_platform.pilots.track_record import completed_partnerships
+from support import signed_in
 from tests.pilots.test_workspace_queries import count_queries
 
 
@@ -71,3 +72,18 @@ def test_the_partial_renders(app, db, pilots, city, company):
             entries=completed_partnerships([company.id])[company.id],
         )
     assert "Shown" in html and "as the partner" in html
+
+
+def test_both_profiles_show_a_completed_partnership_in_their_track_record(
+    app, db, pilots, city, company, make
+):
+    req = pilots.request(city, "draft", title="Reminder service for clinics")
+    pilots.partnership(req, company, status="completed")
+    running = pilots.request(city, "draft", title="Still running pilot")
+    pilots.partnership(running, company, status="in_progress")
+    client = signed_in(app, make.user(city))
+    for org in (company, city):
+        html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
+        assert "Track record: completed pilots" in html
+        assert "Reminder service for clinics" in html
+        assert "Still running pilot" not in html
