@@ -56,6 +56,7 @@ from .members.services import (
 )
 from .onboarding.models import Invitation, JoinRequest
 from .onboarding.services import apply_to_join
+from .pilots.demo import remove_pilots, seed_pilots
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
 
@@ -73,13 +74,15 @@ class _Tally:
     awards: int = 0
     people: int = 0
     join_requests: int = 0
+    pilot_requests: int = 0
     existing: int = 0
 
     def summary(self) -> str:
         emails = ", ".join(email for email, _ in DEMO_ACCOUNTS)
         return (
             f"demo data: created {self.organizations} organisations, {self.awards} awards, "
-            f"{self.people} accounts, {self.join_requests} join requests "
+            f"{self.people} accounts, {self.join_requests} join requests, "
+            f"{self.pilot_requests} pilot requests "
             f"({self.existing} already present); sign in as {emails} "
             f"with password {DEMO_PASSWORD}"
         )
@@ -234,6 +237,8 @@ def seed_demo() -> str:
     for person_spec in member_specs:
         _ensure_person(person_spec, tally)
     _ensure_pending_application(tally)
+    # Pilots last: their stories act as the people and organisations created above.
+    seed_pilots(tally, _ensure_person)
     # Search text is derived data: rebuild it for the loaded rows, so an index written by an
     # older version (without country names or labels) is brought up to date on every run.
     for org in db.session.scalars(
@@ -242,11 +247,15 @@ def seed_demo() -> str:
         )
     ):
         refresh_search_text(org)
-    if tally.organizations or tally.awards or tally.people:
+    if tally.organizations or tally.awards or tally.people or tally.pilot_requests:
         record_event(
             "demo.seeded",
             actor_id=official.id,
-            detail={"organizations": tally.organizations, "people": tally.people},
+            detail={
+                "organizations": tally.organizations,
+                "people": tally.people,
+                "pilot_requests": tally.pilot_requests,
+            },
         )
     db.session.flush()
     return tally.summary()
@@ -274,6 +283,8 @@ def remove_demo() -> int:
     demo_orgs = select(Organization.id).where(Organization.is_demo.is_(True))
     demo_users = select(User.id).where(User.is_demo.is_(True))
     demo_emails = list(db.session.scalars(select(User.email).where(User.is_demo.is_(True))))
+    # Pilots first: their requests, proposals and partnerships RESTRICT deleting organisations.
+    pilots = remove_pilots(demo_orgs)
 
     requests = _delete(
         delete(JoinRequest).where(
@@ -292,11 +303,16 @@ def remove_demo() -> int:
         _delete(delete(OutboundEmail).where(OutboundEmail.to.in_(demo_emails)))
     # Rows that stay may now hold NULL where they referenced a deleted row (ON DELETE SET NULL).
     db.session.expire_all()
-    removed = requests + organizations + people
+    removed = requests + organizations + people + pilots
     if removed:
         record_event(
             "demo.removed",
-            detail={"organizations": organizations, "people": people, "join_requests": requests},
+            detail={
+                "organizations": organizations,
+                "people": people,
+                "join_requests": requests,
+                "pilots": pilots,
+            },
         )
     db.session.flush()
     return removed

@@ -9,6 +9,7 @@ from seoul_platform import demo, demo_data
 from seoul_platform.accounts.models import ApiToken, OrgRole, User, UserSession, UserStatus
 from seoul_platform.accounts.passwords import password_problems
 from seoul_platform.accounts.services import assert_no_demo_accounts
+from seoul_platform.audit.models import StateChange
 from seoul_platform.config import UnsafeConfiguration
 from seoul_platform.mail.models import OutboundEmail
 from seoul_platform.members.models import (
@@ -24,6 +25,17 @@ from seoul_platform.members.models import (
     Sector,
 )
 from seoul_platform.onboarding.models import JoinRequest, JoinRequestStatus
+from seoul_platform.pilots.demo import PILOT_STORIES
+from seoul_platform.pilots.models import (
+    Interest,
+    Kpi,
+    KpiValue,
+    Milestone,
+    MilestoneStatus,
+    Partnership,
+    PilotRequest,
+    RequestStatus,
+)
 from support import login
 
 OFFICIAL_EMAIL = "official@demo.seoul.example"
@@ -261,11 +273,13 @@ def test_remove_demo_leaves_no_demo_rows(app, db, make, seeded):
     assert token.status_code == 201
     demo_orgs = _count(db, Organization, Organization.is_demo.is_(True))
     demo_users = _count(db, User, User.is_demo.is_(True))
+    demo_pilots = sum(_count(db, m) for m in (PilotRequest, Interest, Partnership))
 
     removed = demo.remove_demo()
     db.session.commit()
 
-    assert removed == demo_orgs + demo_users + 1  # + the pending join request
+    # + the pending join request, and the pilots rows of demo organisations
+    assert removed == demo_orgs + demo_users + 1 + demo_pilots
     assert _count(db, Organization, Organization.is_demo.is_(True)) == 0
     assert _count(db, User, User.is_demo.is_(True)) == 0
     assert _count(db, JoinRequest) == 0
@@ -345,3 +359,122 @@ def test_seed_repairs_winners_an_older_demo_set_loaded_as_demo_data(db, official
     assert odense.sector_values == []
     assert [(a.category, a.project_title) for a in odense.awards] == [(None, demo_data.LEAP_TITLE)]
     assert "denmark" in odense.search_text
+
+
+# ---- pilots ----------------------------------------------------------------------------------
+
+PILOT_MODELS = (PilotRequest, Interest, Partnership, Milestone, Kpi, KpiValue, StateChange)
+
+
+def _pilot_counts(db) -> dict[str, int]:
+    return {model.__name__: _count(db, model) for model in PILOT_MODELS}
+
+
+def test_pilots_demo_has_every_request_state(db, seeded):
+    reqs = list(db.session.scalars(select(PilotRequest)))
+    assert {r.status for r in reqs} == set(RequestStatus)
+    assert all(r.is_demo and r.city.is_demo and r.city.public_source == "" for r in reqs)
+    assert len({r.city_id for r in reqs}) >= 8
+    assert {r.city.region for r in reqs} == set(Region)
+    assert len({r.currency for r in reqs}) >= 5
+    # Every move is in the history, dated in the past, as the services wrote it.
+    for req in reqs:
+        moves = list(
+            db.session.scalars(
+                select(StateChange).where(
+                    StateChange.subject_type == "pilot_request", StateChange.subject_id == req.id
+                )
+            )
+        )
+        if req.status == RequestStatus.DRAFT:
+            assert moves == []
+        else:
+            assert moves[-1].to_state == req.status.value
+
+
+def test_pilots_demo_has_an_open_call_with_three_proposals(db, seeded):
+    from seoul_platform.db import as_utc, utcnow
+
+    open_calls = list(
+        db.session.scalars(select(PilotRequest).where(PilotRequest.status == RequestStatus.OPEN))
+    )
+    assert open_calls
+    call = open_calls[0]
+    assert as_utc(call.deadline) > utcnow()
+    proposals = list(db.session.scalars(select(Interest).where(Interest.request_id == call.id)))
+    assert len(proposals) >= 3 and all(p.is_demo for p in proposals)
+    company = db.session.scalar(
+        select(User).where(User.email == "company-admin@demo.seoul.example")
+    )
+    assert company.organization_id in {p.organization_id for p in proposals}
+    closed = db.session.scalar(
+        select(PilotRequest).where(PilotRequest.status == RequestStatus.CLOSED)
+    )
+    statuses = list(
+        db.session.scalars(select(Interest.status).where(Interest.request_id == closed.id))
+    )
+    assert "shortlisted" in statuses and len(statuses) >= 3
+    assert as_utc(closed.closed_at) < utcnow()
+
+
+def test_pilots_demo_partnerships_have_milestones_and_kpi_values(db, seeded):
+    partnerships = list(db.session.scalars(select(Partnership)))
+    assert len(partnerships) >= 2 and all(p.is_demo for p in partnerships)
+    with_work = [p for p in partnerships if p.milestones and p.reports]
+    assert len(with_work) >= 2
+    statuses = {m.status for p in partnerships for m in p.milestones}
+    assert {MilestoneStatus.DONE, MilestoneStatus.DELAYED} <= statuses
+    for p in with_work:
+        kpis = list(db.session.scalars(select(Kpi).where(Kpi.request_id == p.request_id)))
+        assert kpis and all(k.target is not None and len(k.values) >= 2 for k in kpis)
+        assert all(v.source for k in kpis for v in k.values)
+    assert any(p.third_party_id is not None for p in partnerships)
+    completed = [p for p in partnerships if p.request.status == RequestStatus.COMPLETED]
+    assert completed and completed[0].outcome_summary and completed[0].lessons_learned
+
+
+def test_pilots_demo_result_is_public(app, db, seeded):
+    published = db.session.scalar(
+        select(PilotRequest).where(PilotRequest.published_at.is_not(None))
+    )
+    assert published is not None and published.publish_consent
+    page = app.test_client().get("/results")
+    assert page.status_code == 200
+    assert published.title in page.get_data(as_text=True)
+
+
+def test_pilots_demo_is_idempotent(db, seeded):
+    before = _pilot_counts(db)
+    demo.seed_demo()
+    db.session.commit()
+    assert _pilot_counts(db) == before
+    titles = [s["request"]["title"] for s in PILOT_STORIES]
+    assert _count(db, PilotRequest) == len(titles) == len(set(titles))
+
+
+def test_pilots_demo_notifies_no_real_person(db, make, official):
+    from seoul_platform.notifications.models import Notification
+
+    demo.seed_demo()
+    db.session.commit()
+    assert _count(db, Notification, Notification.user_id == official.id) == 0
+    assert _count(db, Notification) > 0  # the demo people got theirs
+
+
+def test_remove_demo_removes_the_pilots(db, seeded):
+    assert _count(db, PilotRequest) > 0
+    demo.remove_demo()
+    db.session.commit()
+    for name, n in _pilot_counts(db).items():
+        if name == "StateChange":
+            subjects = StateChange.subject_type.in_(("pilot_request", "interest"))
+            assert _count(db, StateChange, subjects) == 0
+        else:
+            assert n == 0, name
+
+
+def test_no_pilots_on_real_organisations(db, seeded):
+    real = select(Organization.id).where(Organization.public_source != "")
+    assert _count(db, PilotRequest, PilotRequest.city_id.in_(real)) == 0
+    assert _count(db, Interest, Interest.organization_id.in_(real)) == 0
+    assert _count(db, Partnership, Partnership.partner_id.in_(real)) == 0
