@@ -83,7 +83,15 @@ def app():
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Empty every table and the rate-limit counters after each test that used the app."""
+    """Empty every table and the rate-limit counters after each test that used the app.
+
+    Before it, the task queue is put back in the suite's immediate mode: the queue is one
+    object per process, and a test that builds a development or production app (e.g.
+    tests/core/test_security.py) reconfigures it for that app's storage."""
+    if "app" in request.fixturenames:
+        from seoul_platform import jobs
+
+        jobs.huey.immediate = True
     yield
     if "app" not in request.fixturenames:
         return
