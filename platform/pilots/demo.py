@@ -486,9 +486,9 @@ PILOT_STORIES: list[dict[str, Any]] = [
         "kpi_targets": [15, 600],
         "kpi_values": [
             [
-                (120, 6, "Panel register, January extract"),
-                (60, 9, "Panel register, March extract"),
-                (10, 11, "Panel register, May extract"),
+                (120, 6, "Panel register, first-quarter extract"),
+                (60, 9, "Panel register, second-quarter extract"),
+                (10, 11, "Panel register, third-quarter extract"),
             ],
             [(60, 140, "Library session tally sheets"), (10, 310, "Scanner and phone-line log")],
         ],
