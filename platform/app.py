@@ -150,10 +150,13 @@ def _connect_account_signals() -> None:
     receiver twice (a second app in one process) is a no-op."""
     from .accounts import signals
     from .audit import services as audit
+    from .conversations import services as conversations
+    from .documents import services as documents
     from .mail import services as mail
     from .members import services as members
     from .notifications import services as notifications
     from .onboarding import services as onboarding
+    from .pilots import privacy as pilots
 
     # In this order: invitations are revoked (history written) before the trail is anonymised.
     for receiver in (
@@ -171,6 +174,10 @@ def _connect_account_signals() -> None:
         mail.export_person,
         notifications.export_person,
         audit.export_person,
+        # Their shared rows stay on deletion (see each module): export only, no forget_person.
+        conversations.export_person,
+        documents.export_person,
+        pilots.export_person,
     ):
         signals.personal_data_requested.connect(receiver, weak=False)
 

@@ -4,6 +4,12 @@ The acting user is a parameter; functions flush, never commit. Posting notifies 
 participants' people (``conversation.message``) in the same transaction and, after the
 commit, emits a ``message`` event to the room ``conversation:<id>`` (best effort: the
 real-time issue makes clients join that room; until then the notification carries it).
+
+Personal data (accounts/signals.py): ``export_person`` answers ``personal_data_requested`` with
+the messages the person wrote. There is no ``account_deleted`` receiver, on purpose: a message
+belongs to its thread, which other organisations read, so deleting an account keeps it; the
+account is anonymised instead, and an erased author shows as "Deleted account" (the thread
+template and api.py look at the author's status).
 """
 
 from __future__ import annotations
@@ -303,3 +309,23 @@ def list_conversations(actor: User, query: PageQuery) -> Page:
         Conversation.id.desc(),
     )
     return paginate(stmt, query)
+
+
+def export_person(user: User, **_ignored) -> dict:
+    """personal_data_requested: the messages ``user`` wrote, with their conversation's title."""
+    rows = db.session.execute(
+        select(Message.body, Message.created_at, Conversation.title)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.author_id == user.id)
+        .order_by(Message.id)
+    )
+    return {
+        "messages": [
+            {"conversation": title, "body": body, "created_at": _iso(created_at)}
+            for body, created_at, title in rows
+        ]
+    }
+
+
+def _iso(value) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None

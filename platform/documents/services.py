@@ -6,6 +6,13 @@ by ``DOCUMENT_MAX_BYTES``, and its type decided from its content (documents/snif
 before anything is stored: a refused file leaves no row and no file. The bytes are written to
 the storage before the row is flushed; if the transaction then rolls back, the file is removed
 again (a listener on the session), and a deleted document's file goes only after the commit.
+
+Personal data (accounts/signals.py): ``export_person`` answers ``personal_data_requested`` with
+the metadata of the documents the person uploaded (not the bytes: the file belongs to its
+subject and is downloaded there). There is no ``account_deleted`` receiver, on purpose: a
+document is a shared record of the subject (a proposal is the company's, a deliverable the
+partnership's), so deleting an account keeps it; the account is anonymised instead, and the
+uploader then shows as "Deleted account" (documents/_list.html looks at the status).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..accounts.models import User
-from ..db import after_commit, db
+from ..db import after_commit, as_utc, db
 from ..errors import DomainError, NotFound, PermissionDenied, ValidationError
 from . import permissions
 from .models import FILENAME_MAX, Document
@@ -204,3 +211,24 @@ def list_documents(subject_type: str, subject_ids: Iterable[int]) -> list[Docume
             .order_by(Document.id)
         )
     )
+
+
+def export_person(user: User, **_ignored) -> dict:
+    """personal_data_requested: what ``user`` uploaded, metadata only."""
+    rows = db.session.scalars(
+        select(Document).where(Document.uploaded_by_id == user.id).order_by(Document.id)
+    )
+    return {
+        "documents": [
+            {
+                "filename": d.filename,
+                "kind": d.kind,
+                "size": d.size,
+                "content_type": d.content_type,
+                "subject_type": d.subject_type,
+                "subject_id": d.subject_id,
+                "created_at": as_utc(d.created_at).isoformat() if d.created_at else None,
+            }
+            for d in rows
+        ]
+    }

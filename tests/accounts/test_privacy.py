@@ -126,7 +126,8 @@ def test_two_deletions_get_distinct_markers(app, make, city, db):
 
 def test_every_feature_answers_the_export_and_forgets_the_person(app, city_admin, db):
     """accounts reaches members, onboarding, mail, notifications and audit only through the
-    signals of accounts/signals.py: each of them exports its part and forgets its part."""
+    signals of accounts/signals.py: each of them exports its part and forgets its part.
+    Conversations, documents and pilots export only (tests/pilots/test_privacy_export.py)."""
     from seoul_platform.accounts import privacy
     from seoul_platform.db import unit_of_work
     from seoul_platform.mail.models import OutboundEmail
@@ -151,6 +152,9 @@ def test_every_feature_answers_the_export_and_forgets_the_person(app, city_admin
         "emails_to_you",  # mail
         "notifications",  # notifications
         "activity",  # audit
+        "messages",  # conversations
+        "documents",  # documents
+        "pilots",  # pilots
     }  # fmt: skip
     assert [i["email"] for i in data["invitations_sent"]] == ["colleague@testville.example"]
     assert [m["subject"] for m in data["emails_to_you"]] == ["A message for Ada"]
@@ -182,6 +186,7 @@ def test_the_account_signals_are_connected_once_per_receiver(app):
             "account-deleted": 5,  # onboarding, notifications, mail, members, audit
             "account-disabled": 1,  # onboarding
             "account-refusal-requested": 1,  # onboarding
-            "personal-data-requested": 4,  # onboarding, mail, notifications, audit
+            # onboarding, mail, notifications, audit, conversations, documents, pilots
+            "personal-data-requested": 7,
         }
     )
