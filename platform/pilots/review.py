@@ -152,7 +152,20 @@ def close_call(actor: User, req_id: int, reason: str) -> PilotRequest:
     the city. A deadline job closing it at the same moment: exactly one of the two moves."""
     req = get_request(actor, req_id)
     reason = require_reason(reason)
-    _move(actor, req, RequestStatus.CLOSED, reason, closed_at=utcnow())
+    # Only from open: partner_selected → closed is the selection sent back, which also puts
+    # the selected proposal back on the shortlist (selection.send_back_selection). Moving it
+    # here would leave that proposal "selected" and let the city select a second one.
+    transition(
+        lifecycle.PILOT_REQUEST,
+        PilotRequest,
+        req.id,
+        expected=RequestStatus.OPEN,
+        to=RequestStatus.CLOSED,
+        actor=actor,
+        roles=permissions.request_roles(actor, req),
+        reason=reason,
+        values={"closed_at": utcnow()},
+    )
     notify(
         city_people(req.city_id),
         "pilot_request.closed",
