@@ -26,6 +26,7 @@ example starts from empty tables (`support.empty_tables`, as `_clean_state` afte
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -609,7 +610,8 @@ def test_the_lifecycle_holds_its_invariants(app, db):
     run_state_machine_as_test(
         PilotLifecycle,
         settings=settings(
-            max_examples=30,
+            # 30 keeps the suite quick; PILOTS_MACHINE_EXAMPLES=300 explores deeper states.
+            max_examples=int(os.environ.get("PILOTS_MACHINE_EXAMPLES", "30")),
             stateful_step_count=30,
             deadline=None,
             derandomize=True,
