@@ -26,7 +26,7 @@ from seoul_platform.config import TestConfig
 from seoul_platform.db import db as _db
 from seoul_platform.extensions import limiter, socketio
 from seoul_platform.members.models import Organization
-from support import TEST_MAIL_TEMPLATES, Factory, signed_in
+from support import TEST_MAIL_TEMPLATES, Factory, empty_tables, signed_in
 
 # The storage_dir fixture (documents' own folder per test), for tests/documents and tests/pilots.
 pytest_plugins = ["document_files"]
@@ -97,10 +97,7 @@ def _clean_state(request):
         return
     application = request.getfixturevalue("app")
     with application.app_context():
-        _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables()
     limiter.reset()
 
 

@@ -38,6 +38,16 @@ def queue_text(to: str, subject: str, body: str = "Body", *, locale: str = "en",
     )
 
 
+def empty_tables() -> None:
+    """Delete every row of every table (children first), in a transaction of its own; the
+    global ``_clean_state`` runs it after each test and the pilots state machine after each
+    example. Needs an app context; ends the context's session first."""
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
 # ---- factories (through services) ---------------------------------------------------------
 
 

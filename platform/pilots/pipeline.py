@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 
 from sqlalchemy import Select, extract, false, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from ..accounts.models import User
 from ..db import db, utcnow
@@ -178,6 +178,30 @@ def _row(req: PilotRequest) -> list[str]:
     ]
 
 
+# Only the exported columns: the JSON lists of a request and of its city (technologies,
+# languages, the city's tags...) cost a JSON decode each per row and are not exported
+# (bench/bench_pilots.py: 10,000 requests, about half the export's time).
+_EXPORT_LOAD = (
+    load_only(
+        PilotRequest.id,
+        PilotRequest.title,
+        PilotRequest.type,
+        PilotRequest.status,
+        PilotRequest.budget_min,
+        PilotRequest.budget_max,
+        PilotRequest.currency,
+        PilotRequest.submitted_at,
+        PilotRequest.opened_at,
+        PilotRequest.deadline,
+        PilotRequest.closed_at,
+        raiseload=True,
+    ),
+    contains_eager(PilotRequest.city).load_only(
+        Organization.name, Organization.country, Organization.region, raiseload=True
+    ),
+)
+
+
 def export_pipeline(query: RequestQuery) -> Iterator[str]:
     """The filtered pipeline as CSV text chunks: a BOM (so Excel reads UTF-8), a header row,
     then the rows in batches of EXPORT_BATCH by id (keyset: each batch one query plus its
@@ -191,6 +215,7 @@ def export_pipeline(query: RequestQuery) -> Iterator[str]:
     while True:
         stmt = (
             _pipeline(query)
+            .options(*_EXPORT_LOAD)
             .where(PilotRequest.id > last_id)
             .order_by(PilotRequest.id)
             .limit(EXPORT_BATCH)

@@ -281,3 +281,30 @@ def test_the_deadline_job_is_registered_with_the_queue(app):
 
     periodic = {task.__name__ for task in huey._registry._periodic_tasks}
     assert close_overdue_calls.task_class.__name__ in periodic
+
+
+def test_closing_early_does_not_bypass_sending_the_selection_back(
+    db, pilots, city, company, other_company, official, city_member
+):
+    """Found by the lifecycle state machine: close_call moved partner_selected → closed (the
+    table allows that move to officials, for sending a selection back) but left the chosen
+    proposal "selected", so the city could select a second one. Closing early is from open
+    only; the selection goes back through selection.send_back_selection."""
+    from seoul_platform.pilots import selection
+    from seoul_platform.pilots.models import Interest, InterestStatus
+
+    req = pilots.request(city, "closed")
+    chosen = pilots.interest(req, company)
+    pilots.interest(req, other_company)
+    with unit_of_work():
+        selection.select_partner(city_member, req.id, chosen.id)
+    for move in (
+        lambda: review.close_call(official, req.id, "Because."),
+        lambda: review.move_request(official, req.id, RequestStatus.CLOSED, reason="Because."),
+    ):
+        with pytest.raises(Conflict) as err, unit_of_work():
+            move()
+        assert err.value.detail == "A partner is already selected for this request."
+    db.session.expire_all()
+    assert db.session.get(PilotRequest, req.id).status == RequestStatus.PARTNER_SELECTED
+    assert db.session.get(Interest, chosen.id).status == InterestStatus.SELECTED
