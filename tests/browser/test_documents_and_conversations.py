@@ -1,6 +1,7 @@
 """Documents and conversations in a real browser: the documents page (list and upload form)
 and the conversation pages pass axe-core in English and Korean, with and without form
-errors; a message can be posted with the keyboard alone."""
+errors; a message can be posted with the keyboard alone; a city member uploads a PDF to a
+draft request with the keyboard alone, and again with JavaScript turned off."""
 
 from __future__ import annotations
 
@@ -165,3 +166,42 @@ def test_post_a_message_with_the_keyboard_only(page_as, seeded):
         page.keyboard.press("Enter")
     assert "Your message is posted." in page.inner_text("main")
     assert "Thank you, see you in May." in page.inner_text("ol.messages")
+
+
+def _listed_files(page) -> list[str]:
+    return page.locator("main table td a[download]").all_inner_texts()
+
+
+def test_upload_a_document_with_the_keyboard_only(page_as, seeded):
+    page = page_as("member")
+    set_language(page, "en", f"/pilot-requests/{seeded['draft']}/documents")
+    assert "keyboard-concept.pdf" not in _listed_files(page)
+    file_input = tab_until(page, lambda i: i["tag"] == "input" and i["type"] == "file")
+    # Choosing the file is the operating system's dialog; setting it is not a click.
+    page.set_input_files(
+        f"#{file_input['id']}",
+        {"name": "keyboard-concept.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    assert focused(page)["type"] == "file", "setting the file moved the focus"
+    tab_until(page, lambda i: i["tag"] == "button" and i["text"] == "Upload the document")
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    assert navigation.value.status == 200
+    assert "keyboard-concept.pdf is uploaded." in page.inner_text("main")
+    assert "keyboard-concept.pdf" in _listed_files(page)
+
+
+def test_upload_a_document_without_javascript(new_context, signed_in_state, seeded):
+    context = new_context(java_script_enabled=False, storage_state=signed_in_state("member"))
+    page = context.new_page()
+    set_language(page, "en", f"/pilot-requests/{seeded['draft']}/documents")
+    assert "no-script-concept.pdf" not in _listed_files(page)
+    page.set_input_files(
+        "form.upload-form input[type=file]",
+        {"name": "no-script-concept.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    with page.expect_navigation() as navigation:
+        page.click("form.upload-form button[type=submit]")
+    assert navigation.value.status == 200
+    assert "no-script-concept.pdf is uploaded." in page.inner_text("main")
+    assert "no-script-concept.pdf" in _listed_files(page)

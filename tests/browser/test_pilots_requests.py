@@ -13,18 +13,15 @@ from seoul_platform.accounts.models import User
 from seoul_platform.db import db, unit_of_work
 from seoul_platform.pilots import requests as services
 from seoul_platform.pilots import review
+from seoul_platform.pilots.lifecycle import SELECTION_CRITERIA
+from seoul_platform.pilots.models import PilotRequest, PilotReview, RequestStatus
 from seoul_platform.pilots.request_schemas import RequestInput
 
 
-@pytest.fixture(scope="module")
-def seeded_requests(live_server) -> dict[str, int]:
-    """A draft, a submitted request (reviewed once), an open call and a closed one of the
-    seeded city, made through the services in the live server's own app."""
-    app = live_server.app
-    emails = live_server.seeded.emails
-    data = RequestInput(
+def _request_input(title: str = "Appointment reminders for older residents") -> RequestInput:
+    return RequestInput(
         type="pilot_implementation",
-        title="Appointment reminders for older residents",
+        title=title,
         sectors=["welfare", "mobility"],
         challenge="Older residents miss medical appointments.\nTransport is part of it.",
         policy_needs="A data-sharing agreement with the hospitals.",
@@ -42,6 +39,15 @@ def seeded_requests(live_server) -> dict[str, int]:
             {"name": "Cost", "weight": 40},
         ],
     )
+
+
+@pytest.fixture(scope="module")
+def seeded_requests(live_server) -> dict[str, int]:
+    """A draft, a submitted request (reviewed once), an open call and a closed one of the
+    seeded city, made through the services in the live server's own app."""
+    app = live_server.app
+    emails = live_server.seeded.emails
+    data = _request_input()
     ids: dict[str, int] = {}
     with app.app_context():
         member = db.session.scalar(select(User).where(User.email == emails["member"]))
@@ -163,3 +169,99 @@ def test_a_city_member_drafts_and_submits_without_javascript(new_context, signed
     with page.expect_navigation():
         page.click("form:has(input[value=submitted]) button[type=submit]")
     assert "Submitted, in review" in page.locator("main").inner_text()
+
+
+# ---- an official reviews a submitted request and decides ------------------------------------
+
+SCORES = dict(zip(SELECTION_CRITERIA, [4, 3, 5, 2, 4], strict=True))
+
+
+def _submitted_request(live_server, title: str) -> int:
+    """A request of the seeded city, submitted and not yet reviewed (one per test: the
+    walkthroughs change its status)."""
+    app = live_server.app
+    with app.app_context():
+        member = db.session.scalar(
+            select(User).where(User.email == live_server.seeded.emails["member"])
+        )
+        with unit_of_work(write=True):
+            req_id = services.create_request(member, _request_input(title)).id
+            services.submit_request(member, req_id)
+        db.session.remove()
+    return req_id
+
+
+def _stored(live_server, req_id: int) -> tuple[RequestStatus, object, dict | None]:
+    """The request's status and deadline, and the scores of its review, read in the live
+    server's app."""
+    with live_server.app.app_context():
+        req = db.session.get(PilotRequest, req_id)
+        rv = db.session.scalar(select(PilotReview).where(PilotReview.request_id == req_id))
+        result = (req.status, req.deadline, dict(rv.scores) if rv else None)
+        db.session.remove()
+    return result
+
+
+def test_an_official_reviews_and_opens_a_call_with_the_keyboard_only(page_as, live_server):
+    req_id = _submitted_request(live_server, "Keyboard review of snow clearing")
+    page = page_as("official")
+    set_language(page, "en", "/pilots/pipeline?status=submitted")
+    tab_until(
+        page,
+        lambda i: i["tag"] == "a" and i["href"].endswith(f"/pilots/requests/{req_id}"),
+        limit=250,
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Keyboard review of snow clearing"
+    tab_until(page, lambda i: i["tag"] == "a" and i["href"].endswith(f"/{req_id}/review"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for key, score in SCORES.items():
+        tab_until(page, lambda i, key=key: i["id"] == f"score-{key}")
+        page.keyboard.type(str(score))  # a closed select picks the option typed
+        assert page.input_value(f"#score-{key}") == str(score), key
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "note-implementation"
+    page.keyboard.type("Ready to sign the agreement.")
+    tab_until(page, lambda i: i["tag"] == "button" and i["text"] == "Save the review")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    main = page.locator("main").inner_text()
+    assert "Your review is saved." in main
+    assert "Ready to sign the agreement." in main
+    deadline = tab_until(page, lambda i: i["id"] == "open-deadline")
+    assert deadline["text"], "the deadline field has no default"
+    tab_until(page, lambda i: i["tag"] == "button" and i["text"] == "Open the call")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "Open for proposals" in page.locator("main .meta").inner_text()
+    assert "Proposals are welcome until" in page.locator("main").inner_text()
+    status, stored_deadline, scores = _stored(live_server, req_id)
+    assert status == RequestStatus.OPEN and stored_deadline is not None
+    assert scores == SCORES
+
+
+def test_an_official_reviews_and_asks_for_changes_without_javascript(
+    new_context, signed_in_state, live_server
+):
+    req_id = _submitted_request(live_server, "No-script review of bus shelters")
+    context = new_context(java_script_enabled=False, storage_state=signed_in_state("official"))
+    page = context.new_page()
+    set_language(page, "en", f"/pilots/requests/{req_id}/review")
+    for key, score in SCORES.items():
+        page.select_option(f"#score-{key}", str(score))
+    page.fill("#summary", "Strong commitment; the budget needs detail.")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.url.endswith(f"/pilots/requests/{req_id}")
+    assert "Your review is saved." in page.locator("main").inner_text()
+    page.fill("#changes_requested-reason", "Please split the budget by year.")
+    with page.expect_navigation():
+        page.click("form:has(input[value=changes_requested]) button[type=submit]")
+    assert "Changes requested" in page.locator("main .meta").inner_text()
+    status, _deadline, scores = _stored(live_server, req_id)
+    assert status == RequestStatus.CHANGES_REQUESTED
+    assert scores == SCORES
+    set_language(page, "en", f"/pilots/requests/{req_id}/history")
+    assert "Please split the budget by year." in page.locator("main").inner_text()
