@@ -8,6 +8,7 @@ deletion are in privacy.py; what accounts tells the features above it, in signal
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
@@ -553,7 +554,20 @@ def update_profile(user: User, *, name: str, job_title: str, locale: str) -> Non
         )
 
 
+def list_active_people(org_ids: Iterable[int | None]) -> list[User]:
+    """The active people of the given organisations, e.g. to notify them (one query)."""
+    wanted = {i for i in org_ids if i is not None}
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(User).where(User.organization_id.in_(wanted), User.status == UserStatus.ACTIVE)
+        )
+    )
+
+
 def list_officials() -> list[User]:
+    """The active Seoul officials."""
     return list(
         db.session.scalars(
             select(User).where(User.is_official.is_(True), User.status == UserStatus.ACTIVE)

@@ -126,11 +126,15 @@ def list_open_calls(query: RequestQuery) -> Page:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: object) -> str:
+def safe_cell(value: object) -> object:
     """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ (or a
-    tab or carriage return) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    tab or carriage return) gets a leading apostrophe. Numbers stay numbers (a negative KPI
+    value is not a formula); None is an empty cell. Shared by every pilots CSV export."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 EXPORT_COLUMNS = (

@@ -18,6 +18,7 @@ from sqlalchemy import exists, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..accounts.services import list_active_people
 from ..db import db, utcnow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..lifecycle import transition
@@ -33,7 +34,7 @@ from .models import (
 )
 from .permissions import can_score_interest, request_roles
 from .proposal_schemas import ScoresIn
-from .proposals import active_members, get_interest
+from .proposals import get_interest
 
 # ---- weighted scores (pure) ----------------------------------------------------------------
 
@@ -195,7 +196,7 @@ def set_shortlisted(actor: User, interest_id: int, shortlisted: bool) -> Interes
     )
     if shortlisted:
         notify(
-            active_members(interest.organization_id),
+            list_active_people([interest.organization_id]),
             "proposal.shortlisted",
             {"title": req.title, "city": req.city.name},
             f"/proposals/{interest.id}",

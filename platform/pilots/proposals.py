@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, UserStatus
+from ..accounts.services import list_active_people
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..lifecycle import N_, transition
@@ -52,17 +53,6 @@ def call_open_clause(now=None):
         PilotRequest.id == Interest.request_id,
         PilotRequest.status == RequestStatus.OPEN,
         PilotRequest.deadline > now,
-    )
-
-
-def active_members(org_id: int | None) -> list[User]:
-    """The active people of an organisation (notification recipients)."""
-    if org_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(User).where(User.organization_id == org_id, User.status == UserStatus.ACTIVE)
-        )
     )
 
 
@@ -181,7 +171,7 @@ def submit_proposal(actor: User, request_id: int, data: ProposalFields) -> Inter
         raise Conflict(_("This call for proposals is closed."))
     interest = db.session.get(Interest, new_id)
     notify(
-        active_members(req.city_id),
+        list_active_people([req.city_id]),
         "proposal.received",
         {"title": req.title},
         f"/pilot-requests/{req.id}/proposals",
@@ -259,7 +249,7 @@ def resubmit_proposal(actor: User, interest_id: int) -> Interest:
     )
     req = interest.request
     notify(
-        active_members(req.city_id),
+        list_active_people([req.city_id]),
         "proposal.received",
         {"title": req.title},
         f"/pilot-requests/{req.id}/proposals",

@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.models import User, UserStatus
+from ..accounts.models import User
+from ..accounts.services import list_active_people, list_officials
 from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..lifecycle import SYSTEM, transition
@@ -114,7 +115,12 @@ def close_overdue(req_id: int, city_id: int) -> bool:
     except (Conflict, NotFound):
         return False  # closed by someone else, or its deadline moved: nothing to do
     title = db.session.scalar(select(PilotRequest.title).where(PilotRequest.id == req_id))
-    notify(city_people(city_id), "pilot_request.closed", {"title": title}, request_link(req_id))
+    notify(
+        list_active_people([city_id]),
+        "pilot_request.closed",
+        {"title": title},
+        request_link(req_id),
+    )
     return True
 
 
@@ -129,22 +135,6 @@ def close_overdue_requests() -> int:
 
 
 # ---- recipients ------------------------------------------------------------------------------
-
-
-def city_people(city_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.organization_id == city_id, User.status == UserStatus.ACTIVE)
-        )
-    )
-
-
-def officials() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.is_official.is_(True), User.status == UserStatus.ACTIVE)
-        )
-    )
 
 
 # ---- drafting --------------------------------------------------------------------------------
@@ -282,7 +272,7 @@ def submit_request(actor: User, req_id: int) -> PilotRequest:
         values={"submitted_at": func.coalesce(PilotRequest.submitted_at, now)},
     )
     notify(
-        officials(),
+        list_officials(),
         "pilot_request.submitted",
         {"title": req.title, "city": req.city.name},
         request_link(req_id),
@@ -310,9 +300,9 @@ def cancel_request(actor: User, req_id: int, reason: str) -> PilotRequest:
         reason=reason,
     )
     params = {"title": req.title, "reason": reason}
-    recipients = city_people(req.city_id)
+    recipients = list_active_people([req.city_id])
     if from_state != RequestStatus.DRAFT and lifecycle.OFFICIAL not in roles:
-        recipients += officials()
+        recipients += list_officials()
     notify(recipients, "pilot_request.cancelled", params, request_link(req_id))
     return _loaded(req_id)
 

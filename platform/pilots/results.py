@@ -32,6 +32,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from ..accounts.services import list_active_people
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..members.models import Organization
@@ -39,7 +40,8 @@ from ..notifications.services import notify
 from ..pagination import Page, paginate
 from .models import Kpi, Partnership, PilotRequest, PilotRequestSector, RequestStatus
 from .permissions import can_consent_to_results, can_publish_results
-from .workspace import get_partnership, party_members
+from .pipeline import safe_cell
+from .workspace import get_partnership
 from .workspace_schemas import ResultsFilter, ResultsQuery
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
@@ -112,7 +114,7 @@ def set_publication(actor: User, partnership_id: int, published: bool) -> Partne
         raise Conflict(_("The city has not consented to publishing this outcome."))
     db.session.expire(partnership.request)
     notify(
-        party_members(partnership.party_ids),
+        list_active_people(partnership.party_ids),
         "results.published",
         {"title": partnership.request.title},
         f"/results/{partnership_id}",
@@ -272,14 +274,6 @@ CSV_COLUMNS = (
     "actual_on",
     "source",
 )
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or a tab or carriage
-    return) gets a leading apostrophe. Numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _day(value: datetime | None) -> str:

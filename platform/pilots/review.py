@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..accounts.services import list_active_people
 from ..db import as_utc, db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..lifecycle import transition
@@ -24,7 +25,6 @@ from .request_schemas import ReviewIn
 from .requests import (
     _loaded,
     cancel_request,
-    city_people,
     get_request,
     request_link,
     require_reason,
@@ -103,7 +103,7 @@ def request_changes(actor: User, req_id: int, comment: str) -> PilotRequest:
     comment = require_reason(comment)
     _move(actor, req, RequestStatus.CHANGES_REQUESTED, comment)
     notify(
-        city_people(req.city_id),
+        list_active_people([req.city_id]),
         "pilot_request.changes_requested",
         {"title": req.title, "comment": comment},
         request_link(req_id),
@@ -117,7 +117,7 @@ def reject_request(actor: User, req_id: int, reason: str) -> PilotRequest:
     reason = require_reason(reason)
     _move(actor, req, RequestStatus.REJECTED, reason)
     notify(
-        city_people(req.city_id),
+        list_active_people([req.city_id]),
         "pilot_request.rejected",
         {"title": req.title, "reason": reason},
         request_link(req_id),
@@ -148,7 +148,7 @@ def open_call(
         opened_at=now,
     )
     notify(
-        city_people(req.city_id),
+        list_active_people([req.city_id]),
         "pilot_request.opened",
         {"title": req.title},
         request_link(req_id),
@@ -165,7 +165,7 @@ def close_call(actor: User, req_id: int, reason: str) -> PilotRequest:
     # back, which selection.send_back_selection makes with the proposals' own moves.
     _move(actor, req, RequestStatus.CLOSED, reason, expected=RequestStatus.OPEN, closed_at=utcnow())
     notify(
-        city_people(req.city_id),
+        list_active_people([req.city_id]),
         "pilot_request.closed",
         {"title": req.title},
         request_link(req_id),

@@ -17,7 +17,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.models import User, UserStatus
+from ..accounts.models import User
+from ..accounts.services import list_active_people, list_officials
 from ..db import db
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..lifecycle import SYSTEM, transition
@@ -32,7 +33,7 @@ from .models import (
     RequestStatus,
 )
 from .permissions import request_roles
-from .proposals import active_members, get_request
+from .proposals import get_request
 
 IN_THE_RUNNING = (InterestStatus.SUBMITTED, InterestStatus.SHORTLISTED)
 UNSET = object()  # "the caller did not say" (an API body without third_party_id)
@@ -68,14 +69,6 @@ def _third_party(req: PilotRequest, partner_id: int, third_party_id: int | None)
             {"third_party_id": [_("Choose an active institution other than the partners.")]},
         )
     return org
-
-
-def officials() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.is_official.is_(True), User.status == UserStatus.ACTIVE)
-        )
-    )
 
 
 def select_partner(
@@ -120,7 +113,7 @@ def select_partner(
         values={"third_party_id": third.id if third else None},
     )
     notify(
-        officials(),
+        list_officials(),
         "selection.made",
         {"city": req.city.name, "title": req.title},
         f"/pilot-requests/{req.id}/approval",
@@ -206,14 +199,14 @@ def approve_selection(
             roles={SYSTEM},
         )
         notify(
-            active_members(org_id),
+            list_active_people([org_id]),
             "proposal.not_selected",
             {"title": req.title, "city": req.city.name},
             f"/proposals/{other_id}",
         )
     for org_id in partnership.party_ids:
         notify(
-            active_members(org_id),
+            list_active_people([org_id]),
             "partnership.approved",
             {"title": req.title},
             f"/proposals/{chosen.id}",
@@ -255,7 +248,7 @@ def send_back_selection(actor: User, request_id: int, reason: str) -> PilotReque
             values={"third_party_id": None},
         )
     notify(
-        active_members(req.city_id),
+        list_active_people([req.city_id]),
         "selection.sent_back",
         {"title": req.title, "reason": reason.strip()[:300]},
         f"/pilot-requests/{req.id}/proposals",

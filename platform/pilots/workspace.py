@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import lifecycle as shared_lifecycle
-from ..accounts.models import User, UserStatus
+from ..accounts.models import User
+from ..accounts.services import list_active_people, list_officials
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..notifications.services import notify
@@ -257,25 +258,6 @@ def record_kpi_value(actor: User, kpi_id: int, data: KpiValueInput) -> KpiValue:
 # ---- progress reports ----------------------------------------------------------------------
 
 
-def party_members(org_ids: set[int]) -> list[User]:
-    """The active people of the given organisations (one query)."""
-    if not org_ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(User).where(User.organization_id.in_(org_ids), User.status == UserStatus.ACTIVE)
-        )
-    )
-
-
-def _officials() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.is_official.is_(True), User.status == UserStatus.ACTIVE)
-        )
-    )
-
-
 def submit_report(actor: User, partnership_id: int, data: ReportInput) -> ProgressReport:
     """Add a progress report and notify the other parties' members and the officials
     (``partnership.report``; not the author). Flushes."""
@@ -284,7 +266,7 @@ def submit_report(actor: User, partnership_id: int, data: ReportInput) -> Progre
     db.session.add(report)
     db.session.flush()
     others = partnership.party_ids - {actor.organization_id}
-    recipients = [u for u in party_members(others) + _officials() if u.id != actor.id]
+    recipients = [u for u in list_active_people(others) + list_officials() if u.id != actor.id]
     if actor.organization is not None and actor.organization_id in partnership.party_ids:
         author_org = actor.organization.name
     else:
@@ -354,7 +336,7 @@ def move_partnership(actor: User, partnership_id: int, data: TransitionInput) ->
 
 
 def _notify_move(partnership: Partnership, title: str, data: TransitionInput) -> None:
-    recipients = party_members(partnership.party_ids)
+    recipients = list_active_people(partnership.party_ids)
     link = f"/partnerships/{partnership.id}"
     if data.to == RequestStatus.EVALUATION:
         notify(recipients, "partnership.evaluation", {"title": title}, link)
