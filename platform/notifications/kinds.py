@@ -74,6 +74,10 @@ KINDS: dict[str, str] = {
         "Thank you for your proposal to “%(title)s”. %(city)s selected another partner this "
         "time. We hope to see your proposals for other calls."
     ),
+    "proposal.request_ended": N_(
+        "Thank you for your proposal to “%(title)s”. This request will not go ahead, so no "
+        "partner will be selected for it. We hope to see your proposals for other calls."
+    ),
     # conversations (platform/conversations/): one unread reminder per conversation
     "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }

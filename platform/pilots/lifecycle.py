@@ -99,6 +99,8 @@ INTEREST = TransitionTable.build(
         ("selected", "shortlisted", {SYSTEM}),  # an official sent the selection back
         ("submitted", "not_selected", {SYSTEM}),
         ("shortlisted", "not_selected", {SYSTEM}),
+        # The request was cancelled or rejected with a selection waiting for approval.
+        ("selected", "not_selected", {SYSTEM}),
     ],
     {
         "submitted": N_("This proposal is submitted."),

@@ -24,6 +24,8 @@ from . import lifecycle, permissions
 from .models import (
     WEIGHT_TOTAL,
     EvaluationCriterion,
+    Interest,
+    InterestStatus,
     Kpi,
     PilotRequest,
     PilotRequestSector,
@@ -304,7 +306,41 @@ def cancel_request(actor: User, req_id: int, reason: str) -> PilotRequest:
     if from_state != RequestStatus.DRAFT and lifecycle.OFFICIAL not in roles:
         recipients += list_officials()
     notify(recipients, "pilot_request.cancelled", params, request_link(req_id))
+    end_proposals(actor, req)
     return _loaded(req_id)
+
+
+# A proposal still waiting for a decision, or selected and waiting for approval.
+UNDECIDED = (InterestStatus.SUBMITTED, InterestStatus.SHORTLISTED, InterestStatus.SELECTED)
+
+
+def end_proposals(actor: User, req: PilotRequest) -> None:
+    """After ``req`` was cancelled or rejected: every proposal still undecided moves to
+    not_selected (role system, one history entry each) and its organisation is thanked.
+    Withdrawn proposals stay withdrawn. The request's own reason is not passed on: it was
+    written for the city and the programme. Flushes."""
+    rows = db.session.execute(
+        select(Interest.id, Interest.status, Interest.organization_id).where(
+            Interest.request_id == req.id, Interest.status.in_(UNDECIDED)
+        )
+    ).all()
+    for interest_id, status, org_id in rows:
+        transition(
+            lifecycle.INTEREST,
+            Interest,
+            interest_id,
+            expected=status,
+            to=InterestStatus.NOT_SELECTED,
+            actor=actor,
+            roles={SYSTEM},
+            values={"third_party_id": None},
+        )
+        notify(
+            list_active_people([org_id]),
+            "proposal.request_ended",
+            {"title": req.title},
+            f"/proposals/{interest_id}",
+        )
 
 
 def require_reason(reason: str | None) -> str:

@@ -25,6 +25,7 @@ from .request_schemas import ReviewIn
 from .requests import (
     _loaded,
     cancel_request,
+    end_proposals,
     get_request,
     request_link,
     require_reason,
@@ -122,6 +123,7 @@ def reject_request(actor: User, req_id: int, reason: str) -> PilotRequest:
         {"title": req.title, "reason": reason},
         request_link(req_id),
     )
+    end_proposals(actor, req)
     return _loaded(req_id)
 
 
