@@ -123,6 +123,8 @@ class PilotRequest(db.Model):
             "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="timeline_order"
         ),
         Index("ix_pilot_requests_status_type", "status", "type"),
+        # The officials' pipeline lists by first submission (pipeline.list_pipeline).
+        Index("ix_pilot_requests_submitted_at_id", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
