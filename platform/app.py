@@ -201,6 +201,8 @@ def _register_blueprints(app: Flask) -> None:
     from .onboarding import views as onboarding_views
     from .pilots import api as pilots_api  # noqa: F401
     from .pilots import views as pilots_views
+    from .training import api as training_api  # noqa: F401
+    from .training import views as training_views
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts_views.bp)
@@ -210,6 +212,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_views.bp)
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(pilots_views.bp)
+    app.register_blueprint(training_views.bp)
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(conversations_views.bp)
     app.register_blueprint(api.bp)

@@ -217,6 +217,37 @@ def transition(
     return change
 
 
+def record_start(
+    table: TransitionTable,
+    row_id: int,
+    state: str,
+    *,
+    actor: User | None,
+    role: str,
+    reason: str = "",
+) -> StateChange:
+    """Record the first state of a new row (from_state ``""``), so that its history shows
+    every state it was in, the first included. Flushes."""
+    from .audit.models import StateChange
+    from .db import db, utcnow
+
+    if state not in table.states:
+        raise IllegalMove(f"{table.subject_type}: unknown state {state!r}")
+    change = StateChange(
+        subject_type=table.subject_type,
+        subject_id=row_id,
+        from_state="",
+        to_state=state,
+        actor_id=actor.id if actor is not None else None,
+        role=role,
+        reason=reason.strip()[:2000],
+        at=utcnow(),
+    )
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
 def history(subject_type: str, subject_id: int) -> list[StateChange]:
     """Every recorded move of one subject, oldest first (for "show its history" pages)."""
     from sqlalchemy import select
