@@ -53,25 +53,3 @@ def test_factory_states_are_consistent(pilots, city):
         req = pilots.request(city, status.value)
         assert req.status == status
         assert (req.submitted_at is None) == (status in ("draft",) or status == "cancelled")
-
-
-def test_panels_are_collected_in_order_and_hidden_when_none(app):
-    from seoul_platform.pilots import panels
-
-    @panels.panel("request", "probe/first.html")
-    def first(actor, subject):
-        return {"n": subject}
-
-    @panels.panel("request", "probe/hidden.html")
-    def hidden(actor, subject):
-        return None
-
-    try:
-        shown = [p for p in panels.collect("request", None, 7) if p.template.startswith("probe/")]
-        assert shown == [panels.Panel("probe/first.html", {"n": 7})]
-        with pytest.raises(ValueError):
-            panels.panel("nowhere", "x.html")
-    finally:
-        panels._providers["request"][:] = [
-            e for e in panels._providers["request"] if not e[0].startswith("probe/")
-        ]
