@@ -12,7 +12,7 @@ from ..db import unit_of_work
 from ..errors import DomainError
 from ..forms import form_status, show_domain_error, validate_submission
 from ..pagination import PageQuery, list_query
-from . import lifecycle, proposal_scores, proposals, selection
+from . import lifecycle, proposal_scores, proposals, selection, workspace
 from .models import RequestStatus
 from .permissions import request_roles
 from .proposal_forms import DecisionForm, SelectionForm, score_fields, score_form
@@ -45,6 +45,7 @@ def proposals_list(request_id: int):
         summaries=summaries,
         can_select=lifecycle.CITY in roles and req.status == RequestStatus.CLOSED,
         can_decide=lifecycle.OFFICIAL in roles and req.status == RequestStatus.PARTNER_SELECTED,
+        partnership=workspace.partnership_of_request(current_user, req),
         **LABELS,
     )
 

@@ -74,6 +74,21 @@ def get_partnership(actor: User | None, partnership_id: int) -> Partnership:
     return partnership
 
 
+# The request's states once its selection is approved (the partnership exists).
+PARTNERSHIP_STATES = (RequestStatus.IN_PROGRESS, RequestStatus.EVALUATION, RequestStatus.COMPLETED)
+
+
+def partnership_of_request(actor: User | None, req: PilotRequest) -> Partnership | None:
+    """The partnership ``req`` led to, when ``actor`` may open its workspace; None before
+    the approval (no query then) or for anyone else (one query)."""
+    if req.status not in PARTNERSHIP_STATES:
+        return None
+    partnership = db.session.scalar(select(Partnership).where(Partnership.request_id == req.id))
+    if partnership is None or not can_view_partnership(actor, partnership):
+        return None
+    return partnership
+
+
 def _editable(actor: User | None, partnership_id: int) -> Partnership:
     partnership = get_partnership(actor, partnership_id)
     if not can_edit_partnership(actor, partnership):

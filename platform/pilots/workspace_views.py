@@ -107,6 +107,16 @@ def _labels() -> dict:
     }
 
 
+@panels.panel("request", "pilots/workspace/_request_panel.html")
+def partnership_on_request(actor, req) -> dict | None:
+    """On the request page, once the selection is approved: the way to the workspace (for
+    its parties and officials; one query)."""
+    if getattr(req, "status", None) not in workspace.PARTNERSHIP_STATES:
+        return None  # no partnership yet: no query
+    partnership = workspace.partnership_of_request(actor, req)
+    return None if partnership is None else {"partnership": partnership, "req": req}
+
+
 @bp.get("/partnerships/<int:partnership_id>")
 @policy(MEMBER)
 def partnership(partnership_id: int):
