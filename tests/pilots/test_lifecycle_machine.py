@@ -140,8 +140,6 @@ DEPTHS = [
 ]
 HAPPY_BEFORE_PARTNERSHIP = ["draft", "submitted", "open", "closed", "partner_selected"]
 DEFAULT_EXAMPLES = 30
-# Whether ending a request (rejected, cancelled) moves its proposals to not_selected.
-RELEASES_PROPOSALS = lifecycle.INTEREST.allows("selected", "not_selected")
 STEPS = 30
 
 actors = st.sampled_from(ACTORS)
@@ -716,10 +714,9 @@ class PilotLifecycle(RuleBasedStateMachine):
                 assert [x.id for x in selected] == [partnerships[0].interest_id]
                 running = {InterestStatus.SUBMITTED, InterestStatus.SHORTLISTED}
                 assert not [x for x in interests if x.status in running]
-            # A rejected or cancelled request leaves no proposal waiting or selected (main's
-            # coming move: they become not_selected, by the system). Checked once the proposal
-            # table has that move (selected -> not_selected); remove the guard then.
-            if RELEASES_PROPOSALS and model.status in ("rejected", "cancelled"):
+            # A rejected or cancelled request leaves no proposal waiting or selected: they
+            # became not_selected (role system) when it ended.
+            if model.status in ("rejected", "cancelled"):
                 waiting = {
                     InterestStatus.SUBMITTED,
                     InterestStatus.SHORTLISTED,
