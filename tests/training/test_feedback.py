@@ -470,3 +470,29 @@ def test_api_per_role(
     ):
         assert client.get(path, headers=headers).status_code == 403, path
     assert app.test_client().get(f"{base}/feedback/summary").status_code == 401
+
+
+def test_a_raced_second_answer_is_a_conflict_not_a_500(
+    db, training, running, participant, monkeypatch
+):
+    """Two requests of one person: both pass the "not answered yet" check, the unique
+    enrollment_id refuses the second; the service turns that into a Conflict."""
+    training.enrollment(running, participant)
+    with unit_of_work():
+        feedback.submit(participant, running.id, answer())
+    monkeypatch.setattr(feedback, "own_response", lambda enrollment: None)
+    with pytest.raises(Conflict), unit_of_work():
+        feedback.submit(participant, running.id, answer())
+    assert _db.session.scalar(select(func.count(FeedbackResponse.id))) == 1
+
+
+def test_api_huge_comment_is_refused_and_stores_nothing(
+    app, db, client, training, running, participant
+):
+    training.enrollment(running, participant)
+    headers = bearer(client, participant)
+    body = {**GOOD, "comment": "안녕 " * 200_000}
+    response = client.post(f"/api/v1/cohorts/{running.id}/feedback", json=body, headers=headers)
+    assert response.status_code in (413, 422)
+    assert response.mimetype == "application/problem+json"
+    assert _db.session.scalar(select(func.count(FeedbackResponse.id))) == 0
