@@ -50,7 +50,7 @@ def running(training) -> Cohort:
 
 
 def test_roster_csv(app, db, training, make, city, africa_city, running, official):
-    hostile = make.user(city, name='=HYPERLINK("http://x") 김')
+    hostile = make.user(city, name="=cmd|' /C calc'!A0 김")
     second = make.user(africa_city, name="Amina Test")
     third = make.user(city, name="-2+3")
     waiting = [make.user(city, name=f"Waiting {n}") for n in range(2)]
@@ -63,7 +63,7 @@ def test_roster_csv(app, db, training, make, city, africa_city, running, officia
     assert rows[0] == list(exports.ROSTER_COLUMNS)
     body = rows[1:]
     assert [r[0] for r in body] == [
-        '\'=HYPERLINK("http://x") 김',
+        "'=cmd|' /C calc'!A0 김",
         "Amina Test",
         "'-2+3",
         "Waiting 0",

@@ -496,3 +496,20 @@ def test_api_huge_comment_is_refused_and_stores_nothing(
     assert response.status_code in (413, 422)
     assert response.mimetype == "application/problem+json"
     assert _db.session.scalar(select(func.count(FeedbackResponse.id))) == 0
+
+
+def test_the_survey_page_costs_the_same_however_many_answered(
+    app, db, training, make, city, running, participant
+):
+    from members.test_query_counts import count_queries
+
+    training.enrollment(running, participant)
+    client = signed_in(app, participant)
+    path = f"/training/cohorts/{running.id}/feedback"
+    answered(training, make, city, running, [3])
+    with count_queries(_db.engine) as few:
+        assert client.get(path).status_code == 200
+    answered(training, make, city, running, [4] * 6)
+    with count_queries(_db.engine) as many:
+        assert client.get(path).status_code == 200
+    assert len(few) == len(many)
