@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from ..charts import scale, svg_open
+
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 64, 150, 24, 44  # room for tick labels and line labels
 
@@ -38,10 +40,6 @@ def _fmt(value: float) -> str:
     return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.3e}"
 
 
-def _a(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
 def _bounds(values: Sequence[float]) -> tuple[float, float]:
     low, high = min(values), max(values)
     if low == high:  # one value, or baseline == target == every point
@@ -49,13 +47,6 @@ def _bounds(values: Sequence[float]) -> tuple[float, float]:
         return low - pad, high + pad
     pad = (high - low) * 0.08
     return low - pad, high + pad
-
-
-def scale(value: float, low: float, high: float, start: float, end: float) -> float:
-    """Map ``value`` from [low, high] onto [start, end] (end may be < start, as for y)."""
-    if high == low:
-        return (start + end) / 2
-    return start + (value - low) * (end - start) / (high - low)
 
 
 def kpi_chart(
@@ -73,15 +64,14 @@ def kpi_chart(
     points = sorted(points)
     plot_right = WIDTH - RIGHT
     plot_bottom = HEIGHT - BOTTOM
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="{_a(title_id)}" aria-describedby="{_a(desc_id)}" '
-        f'font-size="13" fill="currentColor" stroke="currentColor">',
-        f'<title id="{_a(title_id)}">{escape(text.title)}</title>',
-        f'<desc id="{_a(desc_id)}">{escape(text.description)}</desc>',
-    ]
+    parts = svg_open(
+        chart_id=chart_id,
+        title=text.title,
+        description=text.description,
+        width=WIDTH,
+        height=HEIGHT,
+        css_class="kpi-chart",
+    )
     levels = [v for _, v in points]
     levels += [v for v in (baseline, target) if v is not None]
     # The axes.

@@ -16,6 +16,7 @@ from sqlalchemy import Select, extract, false, func, or_, select
 from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from ..accounts.models import User
+from ..csv_cells import safe_cell
 from ..db import db, utcnow
 from ..members.models import Organization
 from ..pagination import Page, paginate
@@ -122,20 +123,6 @@ def list_open_calls(query: RequestQuery) -> Page:
 
 
 # ---- the CSV export --------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ (or a
-    tab or carriage return) gets a leading apostrophe. Numbers stay numbers (a negative KPI
-    value is not a formula); None is an empty cell. Shared by every pilots CSV export."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 EXPORT_COLUMNS = (
     "id",

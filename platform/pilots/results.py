@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.services import list_active_people
+from ..csv_cells import safe_cell
 from ..db import db, utcnow
 from ..errors import Conflict, NotFound, PermissionDenied
 from ..members.models import Organization
@@ -40,7 +41,6 @@ from ..notifications.services import notify
 from ..pagination import Page, paginate
 from .models import Kpi, Partnership, PilotRequest, PilotRequestSector, RequestStatus
 from .permissions import can_consent_to_results, can_publish_results
-from .pipeline import safe_cell
 from .workspace import get_partnership
 from .workspace_schemas import ResultsFilter, ResultsQuery
 
