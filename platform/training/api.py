@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-from . import models  # noqa: F401
+from . import (
+    models,  # noqa: F401
+    record_api,  # noqa: F401
+)
