@@ -3,7 +3,10 @@ verification, revocation)."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import current_app
+from flask_babel import force_locale
 
 from ..access import MEMBER, OFFICIAL, PUBLIC, current_actor
 from ..api import operation
@@ -19,6 +22,7 @@ from .record_schemas import (
     MarkOut,
     ReviewIn,
     RevokeIn,
+    VerificationQuery,
 )
 
 DEFAULT_VERIFICATION_LIMIT = "60 per minute"
@@ -155,22 +159,25 @@ def review_action_plan(enrollment_id: int, body: ReviewIn):
 
 
 @operation(
-    "/certificates/<string:code>",
+    "/certificates/<code>",
     "GET",
     summary="Verify a certificate: holder's name, cohort, programme, dates and status only",
     tag="training",
     access=PUBLIC,
+    query=VerificationQuery,
     response=CertificateVerificationOut,
 )
 @verification_limited
-def verify_certificate(code: str):
+def verify_certificate(code: str, query: VerificationQuery):
     """Anyone may ask, without signing in (rate-limited per client address). 404 for an
-    unknown code."""
-    return CertificateVerificationOut(**certificates.verification(certificates.find(code)))
+    unknown code; ``lang`` chooses the language of its message."""
+    with force_locale(query.lang) if query.lang else nullcontext():
+        found = certificates.find(code)
+    return CertificateVerificationOut(**certificates.verification(found))
 
 
 @operation(
-    "/certificates/<string:code>/revoke",
+    "/certificates/<code>/revoke",
     "POST",
     summary="Revoke a certificate with a reason (officials)",
     tag="training",

@@ -98,6 +98,13 @@ class RevokeIn(_In):
     ]
 
 
+class VerificationQuery(BaseModel):
+    """``?lang=en|ko``: the language of the answer's messages (e.g. the 404's detail)."""
+
+    model_config = ConfigDict(extra="ignore")
+    lang: Literal["en", "ko"] | None = None
+
+
 class CertificateVerificationOut(BaseModel):
     """Only what the public may know: nothing about the person beyond their name."""
 

@@ -240,7 +240,7 @@ def issue_certificates(cohort_id: int):
     return redirect(url_for("training.cohort_completion", cohort_id=cohort_id))
 
 
-@bp.post("/training/certificates/<string:code>/revoke")
+@bp.post("/training/certificates/<code>/revoke")
 @policy(OFFICIAL)
 def revoke_certificate(code: str):
     reason = request.form.get("reason", "")
@@ -258,7 +258,7 @@ def revoke_certificate(code: str):
     return redirect(url_for("training.cohort_completion", cohort_id=cohort_id))
 
 
-@bp.get("/training/certificates/<string:code>")
+@bp.get("/training/certificates/<code>")
 @policy(MEMBER)
 def certificate_page(code: str):
     with unit_of_work(), _lang():
@@ -273,7 +273,7 @@ def certificate_page(code: str):
         )
 
 
-@bp.get("/verify/<string:code>")
+@bp.get("/verify/<code>")
 @policy(PUBLIC)
 @verification_limited
 def verify_certificate_page(code: str):
@@ -309,7 +309,7 @@ def invitation_letter(enrollment_id: int):
         )
 
 
-@bp.get("/verify/letters/<string:code>")
+@bp.get("/verify/letters/<code>")
 @policy(PUBLIC)
 @verification_limited
 def verify_letter_page(code: str):
