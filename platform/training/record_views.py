@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from pydantic import ValidationError as PydanticError
 
 from ..access import MEMBER, OFFICIAL, PUBLIC, policy
 from ..db import unit_of_work
@@ -166,7 +167,7 @@ def review_action_plan(enrollment_id: int):
     comment = request.form.get("comment", "")
     try:
         data = ReviewIn.model_validate({"decision": decision, "comment": comment})
-    except Exception:  # a crafted decision: the page's buttons only send the two
+    except PydanticError:  # a crafted decision: the page's buttons only send the two
         abort(400)
     try:
         with unit_of_work():

@@ -127,3 +127,43 @@ def test_plan_page_without_js(app, enrolled, participant, official):
 def test_officials_list_per_cohort(app, enrolled, official, participant):
     html = signed_in(app, official).get(f"/training/cohorts/{enrolled.cohort_id}/action-plans")
     assert html.status_code == 200 and participant.name in html.get_data(as_text=True)
+
+
+# ---- the sections on the cohort page and on "my training" -----------------------------------
+
+
+def _render(app, actor, page, subject):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from seoul_platform.training import panels
+
+    with app.test_request_context("/"):
+        login_user(actor)
+        found = panels.collect(page, actor, subject)
+        return found, render_template_string(
+            "{% for p in panels %}{% with panel = p.context %}{% include p.template %}"
+            "{% endwith %}{% endfor %}",
+            panels=found,
+        )
+
+
+def test_cohort_panel_for_the_participant_and_officials(
+    app, enrolled, participant, official, make, city
+):
+    cohort = enrolled.cohort
+    found, html = _render(app, participant, "cohort", cohort)
+    assert len(found) == 1
+    assert f"/training/enrollments/{enrolled.id}/letter" in html
+    assert f"/training/enrollments/{enrolled.id}/action-plan" in html
+    _found, html = _render(app, official, "cohort", cohort)
+    assert f"/training/cohorts/{cohort.id}/completion" in html
+    assert _render(app, make.user(city), "cohort", cohort)[0] == []  # not enrolled: nothing
+
+
+def test_my_training_panel_lists_only_seat_holders(app, db, training, enrolled, participant):
+    waiting = training.enrollment(training.cohort(), participant, status="waitlisted")
+    found, html = _render(app, participant, "my_training", [enrolled, waiting])
+    assert len(found) == 1 and f"/training/enrollments/{enrolled.id}/letter" in html
+    assert f"/training/enrollments/{waiting.id}/" not in html
+    assert _render(app, participant, "my_training", [waiting])[0] == []

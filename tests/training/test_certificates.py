@@ -135,6 +135,14 @@ def test_public_verification_reveals_only_the_listed_fields(app, world, official
     assert "Testville" not in html and "@" not in html.split("<main")[1]  # no organisation, e-mail
 
 
+def test_verification_page_in_korean(app, world, official):
+    code = _issued_code(world, official)
+    html = app.test_client().get(f"/verify/{code}?lang=ko").get_data(as_text=True)
+    assert 'lang="ko"' in html and "유효함" in html and "Good Person" in html
+    body = app.test_client().get("/api/v1/certificates/" + "C" * 32 + "?lang=ko").get_json()
+    assert body["detail"] == "이 확인 코드의 수료증이 없습니다."
+
+
 def test_unknown_code_is_a_clear_404(app, db):
     client = app.test_client()
     response = client.get("/api/v1/certificates/" + "A" * 32)
@@ -277,3 +285,41 @@ def test_account_deletion_anonymises_the_certificate(app, world, official):
     assert _db.session.query(Certificate).one().holder_name == "Deleted member"
     body = app.test_client().get(f"/api/v1/certificates/{code}").get_json()
     assert body["holder_name"] == "Deleted member"
+
+
+def test_concurrent_issue_clicks_certify_each_person_once(app, world, official, make):
+    """Ten officials click "issue certificates" at once (own threads, sessions and write
+    intents, as web requests): one certificate, one completion, one history entry."""
+    import threading
+
+    from seoul_platform.audit.models import StateChange
+
+    cohort, _p, e = world
+    ids = [official.id] + [make.user(official=True).id for _ in range(9)]
+    barrier = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def click(user_id):
+        with app.app_context():
+            barrier.wait()
+            try:
+                with unit_of_work(write=True):
+                    actor = _db.session.get(type(official), user_id)
+                    certificates.issue_certificates(actor, cohort.id)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    _db.session.rollback()  # a fresh read, after the threads' commits
+    assert _db.session.query(Certificate).count() == 1
+    moves = _db.session.query(StateChange).filter_by(
+        subject_type="enrollment", subject_id=e["good"].id, to_state="completed"
+    )
+    assert moves.count() == 1
