@@ -276,6 +276,8 @@ def test_completion_page_query_count_is_fixed(app, db, world, official, training
 
 def test_account_deletion_anonymises_the_certificate(app, world, official):
     _cohort, people, _e = world
+    _db.session.get(Enrollment, _e["good"].id).letter_code = certificates.new_code()
+    _db.session.commit()
     code = _issued_code(world, official)
     with unit_of_work():
         privacy.delete_account(
@@ -285,6 +287,8 @@ def test_account_deletion_anonymises_the_certificate(app, world, official):
     assert _db.session.query(Certificate).one().holder_name == "Deleted member"
     body = app.test_client().get(f"/api/v1/certificates/{code}").get_json()
     assert body["holder_name"] == "Deleted member"
+    # Their invitation letter no longer verifies (its code is gone).
+    assert _db.session.get(Enrollment, _e["good"].id).letter_code is None
 
 
 def test_concurrent_issue_clicks_certify_each_person_once(app, world, official, make):
