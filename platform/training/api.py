@@ -2,7 +2,4 @@
 
 from __future__ import annotations
 
-from . import (
-    models,  # noqa: F401
-    record_api,  # noqa: F401
-)
+from . import models, record_api  # noqa: F401
