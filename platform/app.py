@@ -157,6 +157,7 @@ def _connect_account_signals() -> None:
     from .notifications import services as notifications
     from .onboarding import services as onboarding
     from .pilots import privacy as pilots
+    from .training import certificates as training_certificates
 
     # In this order: invitations are revoked (history written) before the trail is anonymised.
     for receiver in (
@@ -164,6 +165,7 @@ def _connect_account_signals() -> None:
         notifications.forget_person,
         mail.forget_person,
         members.forget_person,
+        training_certificates.forget_person,
         audit.forget_person,
     ):
         signals.account_deleted.connect(receiver, weak=False)

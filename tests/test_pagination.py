@@ -112,6 +112,9 @@ HTML_LISTS = {
     "pilots.my_proposals": "/proposals",
     "pilots.proposals_list": "/pilot-requests/<pilot_request>/proposals",
     "conversations.thread": "/conversations/<conversation>",
+    "training.session_attendance": "/training/sessions/<training_session>/attendance",
+    "training.cohort_action_plans": "/training/cohorts/<training_cohort>/action-plans",
+    "training.cohort_completion": "/training/cohorts/<training_cohort>/completion",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
@@ -166,10 +169,37 @@ def _thread_id() -> int:
     return conversation.id
 
 
+TRAINING_COHORT = "Zeta Cohort"
+
+
+def _training_ids() -> tuple[int, int]:
+    """A cohort with one session and three enrolled participants (the roster, the action
+    plans and the completion lists); made on first use. Returns (cohort id, session id)."""
+    from training.conftest import TrainingFactory
+
+    from seoul_platform.training.models import Cohort
+    from support import Factory
+
+    found = _db.session.scalar(select(Cohort).where(Cohort.title == TRAINING_COHORT))
+    if found is None:
+        make, training = Factory(None), TrainingFactory()
+        found = training.cohort(title=TRAINING_COHORT, status="in_progress")
+        training.session(found)
+        org = _make_org("Zeta Training City")
+        _db.session.commit()
+        for n in range(3):
+            training.enrollment(found, make.user(org, name=f"Zeta Participant {n}"))
+    return found.id, found.sessions[0].id
+
+
 def _path(endpoint: str) -> str:
     """The list's address; an organisation's invitations need that organisation's id, a
     request's proposals the request's."""
     path = HTML_LISTS[endpoint]
+    if endpoint.startswith("training."):
+        cohort_id, session_id = _training_ids()
+        path = path.replace("<training_cohort>", str(cohort_id))
+        return path.replace("<training_session>", str(session_id))
     if "<partnership>" in path:
         return _fill(path.replace("<partnership>", "<int:partnership_id>"))
     if endpoint.startswith("pilots."):

@@ -78,6 +78,15 @@ KINDS: dict[str, str] = {
         "Thank you for your proposal to “%(title)s”. This request will not go ahead, so no "
         "partner will be selected for it. We hope to see your proposals for other calls."
     ),
+    # training: records
+    "certificate.issued": N_(
+        "You completed “%(cohort)s”: your certificate is ready to view and print."
+    ),
+    "certificate.revoked": N_("Your certificate for “%(cohort)s” was revoked: %(reason)s"),
+    "action_plan.accepted": N_("Your action plan for “%(cohort)s” was accepted."),
+    "action_plan.changes_requested": N_(
+        "Changes were requested to your action plan for “%(cohort)s”: %(comment)s"
+    ),
     # conversations (platform/conversations/): one unread reminder per conversation
     "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }

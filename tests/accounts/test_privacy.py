@@ -183,7 +183,7 @@ def test_the_account_signals_are_connected_once_per_receiver(app):
         before
         == after
         == {
-            "account-deleted": 5,  # onboarding, notifications, mail, members, audit
+            "account-deleted": 6,  # onboarding, notifications, mail, members, training, audit
             "account-disabled": 1,  # onboarding
             "account-refusal-requested": 1,  # onboarding
             # onboarding, mail, notifications, audit, conversations, documents, pilots
