@@ -140,7 +140,12 @@ def _render(app, actor, page, subject):
 
     with app.test_request_context("/"):
         login_user(actor)
-        found = panels.collect(page, actor, subject)
+        # This part's panels only: the other training parts add theirs to the same pages.
+        found = [
+            p
+            for p in panels.collect(page, actor, subject)
+            if p.template.startswith("training/records/")
+        ]
         return found, render_template_string(
             "{% for p in panels %}{% with panel = p.context %}{% include p.template %}"
             "{% endwith %}{% endfor %}",
