@@ -521,9 +521,7 @@ def decide_enrollments(
     rows = {
         e.id: e
         for e in db.session.scalars(
-            select(Enrollment).where(
-                Enrollment.id.in_(wanted), Enrollment.cohort_id == cohort_id
-            )
+            select(Enrollment).where(Enrollment.id.in_(wanted), Enrollment.cohort_id == cohort_id)
         )
     }
     ordered = sorted(rows.values(), key=lambda e: e.ticket)
