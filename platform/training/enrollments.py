@@ -647,9 +647,10 @@ def fill_free_seats(actor: User | None, cohort_id: int) -> list[Enrollment]:
     been freed: capacity raised, a quota loosened, a reservation passed, a holder gone.
 
     Offers hold seats (``take_seat``) for the cohort's ``offer_hours``; each person offered is
-    told until when."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or cohort.status not in OFFERING:
+    told until when. Takes the lock itself too (a no-op when the caller holds it), so a
+    caller who forgot cannot deadlock against a locker or pass anyone over."""
+    cohort = seats.lock_cohort(cohort_id)
+    if cohort.status not in OFFERING:
         return []
     holders = seats.count_holders(cohort_id)
     if holders.total >= cohort.capacity:
