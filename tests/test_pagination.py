@@ -112,6 +112,7 @@ HTML_LISTS = {
     "pilots.my_proposals": "/proposals",
     "pilots.proposals_list": "/pilot-requests/<pilot_request>/proposals",
     "conversations.thread": "/conversations/<conversation>",
+    "training.applications": "/training/cohorts/<cohort>/applications",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
@@ -145,6 +146,28 @@ def _pilot_call() -> int:
 
 
 THREAD = "Zeta Thread"
+COHORT = "Zeta Cohort"
+
+
+def _training_cohort() -> int:
+    """A cohort with three enrollments (its applications, HTML and API), made once."""
+    from training.conftest import TrainingFactory
+
+    from seoul_platform.training.models import Cohort
+    from support import Factory
+
+    found = _db.session.scalar(select(Cohort.id).where(Cohort.title == COHORT))
+    if found is not None:
+        return found
+    make, training = Factory(None), TrainingFactory()
+    org = _make_org("Zeta Training City")
+    _db.session.commit()
+    cohort = training.cohort(title=COHORT, capacity=2)
+    for n in range(3):
+        training.enrollment(
+            cohort, make.user(org, name=f"Zeta Trainee {n}"), "enrolled" if n < 2 else "waitlisted"
+        )
+    return cohort.id
 
 
 def _thread_id() -> int:
@@ -176,6 +199,8 @@ def _path(endpoint: str) -> str:
         _pilot_call()
     if "<pilot_request>" in path:
         return path.replace("<pilot_request>", str(_pilot_call()))
+    if "<cohort>" in path:
+        return path.replace("<cohort>", str(_training_cohort()))
     if "<conversation>" in path:
         with current_app.test_request_context():
             return path.replace("<conversation>", str(_thread_id()))
@@ -410,7 +435,11 @@ API_LISTS = [op for op in api_operations() if _is_list(op)]
 def _api_path(rule: str) -> str:
     """A list's address with its path parameters filled in (each list with parameters
     names the rows of its own here)."""
-    fill = {"conversation_id": _thread_id, "request_id": _pilot_call}
+    fill = {
+        "conversation_id": _thread_id,
+        "request_id": _pilot_call,
+        "cohort_id": _training_cohort,
+    }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(fill[m.group(1)]()), _fill(rule))
     assert "<" not in path, "fill this list's path parameters here to test it"
     return path

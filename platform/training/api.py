@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import models  # noqa: F401
+from . import enrollment_api, models  # noqa: F401  (enrollment_api: the enrollment part)
