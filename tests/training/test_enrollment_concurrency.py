@@ -170,7 +170,7 @@ def test_quotas_and_the_org_limit_under_concurrency(app, db, training, make):
     rows = assert_seats_consistent(cohort_id)
     holding = [r for r in rows if r.status in SEAT_HOLDING]
     assert len(holding) == 10
-    assert sum(1 for r in holding if r.organization_id == big.id) == 2
+    assert sum(1 for r in holding if r.organization_id == big.id) <= 2
     assert sum(1 for r in holding if str(r.region) == "asia") <= 3
     # Africa's three reserved seats were kept for it: at least three Africans hold seats.
     assert sum(1 for r in holding if str(r.region) == "africa") >= 3
