@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from flask import render_template
 from sqlalchemy import event, func, select
 
 from seoul_platform.db import db as db_
@@ -357,6 +358,8 @@ def test_the_panel_costs_the_same_whatever_the_data(
         training.enrollment(cohort, make.user(city))  # the seat
     training.enrollment(small, participant, "waitlisted")
     _grow(make, training, large, 6)
+    for _ in range(3):  # colleagues the admin sees listed
+        training.enrollment(large, make.user(city), "waitlisted")
     training.enrollment(large, participant, "waitlisted")
     for _ in range(5):
         make.user(city)  # colleagues the admin may apply for
@@ -366,7 +369,9 @@ def test_the_panel_costs_the_same_whatever_the_data(
             actor = db.session.get(type(actor), actor.id)
             cohort = db.session.get(type(cohort), cohort.id)
             with counted() as statements:
-                panels.collect("cohort", actor, cohort)
+                found = panels.collect("cohort", actor, cohort)
+                html = render_template(found[0].template, panel=found[0].context)
+            assert "enrollment-panel" in html
             return len(statements)
 
     for actor in (participant, city_admin, official):
@@ -390,3 +395,18 @@ def test_the_applications_page_costs_the_same_whatever_the_data(
         return len(statements)
 
     assert cost(small) == cost(large)
+
+
+def test_an_org_admin_sees_their_colleagues_enrollments_and_nobody_else_does(
+    app, db, make, city, company, city_admin, training, participant
+):
+    cohort = training.cohort(capacity=1)
+    training.enrollment(cohort, participant)
+    training.enrollment(cohort, make.user(company, name="Stranger Applicant"), "waitlisted")
+    admin_html = _html(signed_in(app, city_admin).get(_panel(cohort.id)))
+    assert "Your colleagues in this cohort" in admin_html
+    assert "Lene Participant" in admin_html and "Stranger Applicant" not in admin_html
+    colleague_html = _html(signed_in(app, make.user(city)).get(_panel(cohort.id)))
+    assert "Lene Participant" not in colleague_html
+    outsider_html = _html(signed_in(app, make.user(company)).get(_panel(cohort.id)))
+    assert "Lene Participant" not in outsider_html and "Stranger Applicant" not in outsider_html
