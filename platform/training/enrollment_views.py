@@ -228,6 +228,9 @@ def apply(cohort_id: int):
         except DomainError as err:
             if err.status == 404:
                 raise
+            if err.status == 409:  # already applied (a second click): say so where they stand
+                flash(err.detail, "error")
+                return redirect(_cohort_url(cohort_id))
             show_domain_error(form, err)
         else:
             flash(_applied_message(status, for_self), "success")

@@ -410,3 +410,15 @@ def test_an_org_admin_sees_their_colleagues_enrollments_and_nobody_else_does(
     assert "Lene Participant" not in colleague_html
     outsider_html = _html(signed_in(app, make.user(company)).get(_panel(cohort.id)))
     assert "Lene Participant" not in outsider_html and "Stranger Applicant" not in outsider_html
+
+
+def test_a_second_click_on_apply_says_where_they_stand(app, db, training, participant):
+    cohort = training.cohort()
+    client = signed_in(app, participant)
+    url = f"/training/cohorts/{cohort.id}/apply"
+    token = csrf_token(client, _panel(cohort.id))
+    first = client.post(url, data={"csrf_token": token})
+    second = client.post(url, data={"csrf_token": token})
+    assert first.status_code == second.status_code == 302
+    assert "already enrolled" in _html(client.get(second.headers["Location"]))
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 1
