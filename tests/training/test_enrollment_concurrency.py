@@ -29,6 +29,10 @@ from seoul_platform.training.models import SEAT_HOLDING, Cohort, CohortQuota, En
 def _race(app, workers):
     """Run each callable in its own thread and app context, all released together; the
     outcomes in completion order: "ok", "<status>:<detail>" for a refusal, "error:..." else."""
+    # End the test's own transaction first: reading an expired attribute opened one, and
+    # after an earlier test's POST this thread may carry the write intent (app.py sets it per
+    # request), so that read would hold SQLite's write lock and starve the threads.
+    _db.session.commit()
     barrier = threading.Barrier(len(workers))
     outcomes: list[str] = []
     lock = threading.Lock()
