@@ -180,9 +180,10 @@ def list_my_enrollments(actor: User | None) -> list[Enrollment]:
 def _statuses(status) -> list[EnrollmentStatus] | None:
     if status is None or status == "":
         return None
-    if isinstance(status, str):
-        return [S(status)]
-    return [S(s) for s in status]
+    try:
+        return [S(status)] if isinstance(status, str) else [S(s) for s in status]
+    except ValueError:
+        raise ValidationError(_("Some fields are invalid."), {"status": [_("Not found")]}) from None
 
 
 def list_cohort_enrollments(

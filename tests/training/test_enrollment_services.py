@@ -366,6 +366,8 @@ def test_the_officials_list_is_paginated_in_ticket_order(db, training, people, o
     assert [e.id for e in page.items] == ids[:3] and page.total == 5 and page.pages == 2
     waiting = svc.list_cohort_enrollments(official, cohort.id, PageQuery(), status="waitlisted")
     assert [e.id for e in waiting.items] == ids[2:]
+    with pytest.raises(ValidationError):
+        svc.list_cohort_enrollments(official, cohort.id, PageQuery(), status="lost")
     with pytest.raises(PermissionDenied):
         svc.list_cohort_enrollments(persons[0], cohort.id, PageQuery())
     with pytest.raises(NotFound):
