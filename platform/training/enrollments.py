@@ -158,7 +158,9 @@ def find_enrollment(cohort_id: int, user_id: int) -> Enrollment | None:
     """A person's row in a cohort, if any (no permission check: for pages that already know
     the viewer is that person or acts for them)."""
     return db.session.scalar(
-        select(Enrollment).where(Enrollment.cohort_id == cohort_id, Enrollment.user_id == user_id)
+        select(Enrollment)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.user_id == user_id)
+        .execution_options(populate_existing=True)  # as it is now, under the cohort lock
     )
 
 
