@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
     from .mail import tasks  # noqa: F401
     from .onboarding import tasks as _onboarding_tasks  # noqa: F401
     from .pilots import tasks as _pilot_tasks  # noqa: F401
+    from .training import tasks as _training_tasks  # noqa: F401
 
 
 @contextlib.contextmanager

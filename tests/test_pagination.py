@@ -115,6 +115,7 @@ HTML_LISTS = {
     "training.session_attendance": "/training/sessions/<training_session>/attendance",
     "training.cohort_action_plans": "/training/cohorts/<training_cohort>/action-plans",
     "training.cohort_completion": "/training/cohorts/<training_cohort>/completion",
+    "training.applications": "/training/cohorts/<training_cohort>/applications",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
@@ -148,8 +149,6 @@ def _pilot_call() -> int:
 
 
 THREAD = "Zeta Thread"
-
-
 def _thread_id() -> int:
     """The conversation whose messages are listed (three of them), made on first use."""
     from seoul_platform.accounts.models import User
@@ -172,9 +171,14 @@ def _thread_id() -> int:
 TRAINING_COHORT = "Zeta Cohort"
 
 
+def _training_cohort() -> int:
+    return _training_ids()[0]
+
+
 def _training_ids() -> tuple[int, int]:
-    """A cohort with one session and three enrolled participants (the roster, the action
-    plans and the completion lists); made on first use. Returns (cohort id, session id)."""
+    """A cohort with one session, three enrolled participants (the roster, the action plans
+    and the completion lists) and one on the waitlist (four applications); made on first use.
+    Returns (cohort id, session id)."""
     from training.conftest import TrainingFactory
 
     from seoul_platform.training.models import Cohort
@@ -183,12 +187,16 @@ def _training_ids() -> tuple[int, int]:
     found = _db.session.scalar(select(Cohort).where(Cohort.title == TRAINING_COHORT))
     if found is None:
         make, training = Factory(None), TrainingFactory()
-        found = training.cohort(title=TRAINING_COHORT, status="in_progress")
+        found = training.cohort(title=TRAINING_COHORT, status="in_progress", capacity=3)
         training.session(found)
         org = _make_org("Zeta Training City")
         _db.session.commit()
-        for n in range(3):
-            training.enrollment(found, make.user(org, name=f"Zeta Participant {n}"))
+        for n in range(4):
+            training.enrollment(
+                found,
+                make.user(org, name=f"Zeta Participant {n}"),
+                "enrolled" if n < 3 else "waitlisted",
+            )
     return found.id, found.sessions[0].id
 
 
@@ -440,7 +448,11 @@ API_LISTS = [op for op in api_operations() if _is_list(op)]
 def _api_path(rule: str) -> str:
     """A list's address with its path parameters filled in (each list with parameters
     names the rows of its own here)."""
-    fill = {"conversation_id": _thread_id, "request_id": _pilot_call}
+    fill = {
+        "conversation_id": _thread_id,
+        "request_id": _pilot_call,
+        "cohort_id": _training_cohort,
+    }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(fill[m.group(1)]()), _fill(rule))
     assert "<" not in path, "fill this list's path parameters here to test it"
     return path

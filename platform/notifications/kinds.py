@@ -87,6 +87,27 @@ KINDS: dict[str, str] = {
     "action_plan.changes_requested": N_(
         "Changes were requested to your action plan for “%(cohort)s”: %(comment)s"
     ),
+    # training: enrollment
+    "training.applied": N_(
+        "The application to “%(cohort)s” was received: it waits for a Seoul official's decision."
+    ),
+    "training.enrolled": N_("You are enrolled in “%(cohort)s”. We look forward to seeing you."),
+    "training.waitlisted": N_(
+        "You are on the waitlist of “%(cohort)s”, in position %(position)s. When a seat frees "
+        "up, it is offered to the next person in line."
+    ),
+    "training.offer_made": N_(
+        "A seat in “%(cohort)s” is offered to you until %(expires)s. Accept it before then, or "
+        "it goes to the next person in line."
+    ),
+    "training.offer_expiring": N_(
+        "Your offer of a seat in “%(cohort)s” expires at %(expires)s. Accept or decline it now."
+    ),
+    "training.offer_expired": N_(
+        "Your offer of a seat in “%(cohort)s” has expired; the seat goes to the next person in "
+        "line."
+    ),
+    "training.rejected": N_("The application to “%(cohort)s” was not accepted: %(reason)s"),
     # conversations (platform/conversations/): one unread reminder per conversation
     "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }
