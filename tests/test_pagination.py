@@ -149,6 +149,8 @@ def _pilot_call() -> int:
 
 
 THREAD = "Zeta Thread"
+
+
 def _thread_id() -> int:
     """The conversation whose messages are listed (three of them), made on first use."""
     from seoul_platform.accounts.models import User

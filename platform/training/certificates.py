@@ -155,7 +155,6 @@ def issue_certificates(actor: User | None, cohort_id: int) -> list[Certificate]:
                 roles={lifecycle.OFFICIAL},
                 reason="attendance and action plan",
             )
-            seats.free_seat(cohort_id)  # completed holds no seat (models.SEAT_HOLDING)
         certificate = Certificate(
             enrollment_id=enrollment.id,
             code=new_code(),

@@ -12,12 +12,12 @@ waitlisted, offered (a freed seat, until ``offer_expires_at``), then enrolled, d
 expired; rejected, withdrawn; completed. Its history is ``state_changes`` with subject type
 ``enrollment``.
 
-Seats. ``Cohort.seats_taken`` counts the enrollments that hold a seat (enrolled or offered) and
-the database refuses more than the capacity (``seats_within_capacity``). Every change of seats
-happens inside `training.seats.lock_cohort`: the cohort's row is locked (``FOR UPDATE`` on
-PostgreSQL; on SQLite the write request already holds the database's write lock, BEGIN
-IMMEDIATE), then quotas and the per-organisation limit are counted and the counter moves.
-Arrival order is ``Enrollment.ticket``: the cohort's ``next_ticket`` taken under that lock, so
+Seats. ``Cohort.seats_taken`` counts the enrollments that hold a seat (enrolled, offered or
+completed) and the database refuses more than the capacity (``seats_within_capacity``). Every
+change of seats happens inside `training.seats.lock_cohort`: an UPDATE of the cohort's row
+takes its lock on PostgreSQL (on SQLite the write request already holds the database's write
+lock, BEGIN IMMEDIATE), then quotas and the per-organisation limit are counted and the
+counter moves. Arrival order is ``Enrollment.ticket``: the cohort's ``next_ticket`` taken under that lock, so
 the waitlist is first-come even when many apply in the same millisecond.
 
 ``Enrollment.region`` and ``organization_id`` are copied from the person's organisation when
@@ -82,8 +82,9 @@ class EnrollmentStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
-# The states that hold a seat (counted by Cohort.seats_taken).
-SEAT_HOLDING = (EnrollmentStatus.ENROLLED, EnrollmentStatus.OFFERED)
+# The states that hold a seat (counted by Cohort.seats_taken). A completed participant keeps
+# theirs: completing frees no place that could be offered to the waitlist.
+SEAT_HOLDING = (EnrollmentStatus.ENROLLED, EnrollmentStatus.OFFERED, EnrollmentStatus.COMPLETED)
 
 
 class SessionKind(enum.StrEnum):

@@ -60,7 +60,8 @@ def test_only_who_meets_both_is_completed_and_certified(world, official):
     _db.session.expire_all()
     assert _db.session.get(Enrollment, e["good"].id).status == EnrollmentStatus.COMPLETED
     assert _db.session.get(Enrollment, e["absent"].id).status == EnrollmentStatus.ENROLLED
-    assert _db.session.get(Cohort, cohort.id).seats_taken == seats_before - 1
+    # A completed participant keeps their seat: nothing is freed for the waitlist.
+    assert _db.session.get(Cohort, cohort.id).seats_taken == seats_before
     cert = _db.session.query(Certificate).one()
     assert cert.holder_name == "Good Person" and cert.enrollment_id == e["good"].id
     note = _db.session.query(Notification).filter_by(user_id=people["good"].id).one()
