@@ -17,8 +17,8 @@ completed) and the database refuses more than the capacity (``seats_within_capac
 change of seats happens inside `training.seats.lock_cohort`: an UPDATE of the cohort's row
 takes its lock on PostgreSQL (on SQLite the write request already holds the database's write
 lock, BEGIN IMMEDIATE), then quotas and the per-organisation limit are counted and the
-counter moves. Arrival order is ``Enrollment.ticket``: the cohort's ``next_ticket`` taken under that lock, so
-the waitlist is first-come even when many apply in the same millisecond.
+counter moves. Arrival order is ``Enrollment.ticket``: the cohort's ``next_ticket`` taken
+under that lock, so the waitlist is first-come even when many apply in the same millisecond.
 
 ``Enrollment.region`` and ``organization_id`` are copied from the person's organisation when
 they apply, so a quota counts the places as they were decided.
