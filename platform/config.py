@@ -233,6 +233,13 @@ def finish(app_config: dict, environ: Mapping[str, str]) -> None:
         app_config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_dir(environ) / 'seoul.db'}"
     if not app_config.get("RATELIMIT_STORAGE_URI"):
         app_config["RATELIMIT_STORAGE_URI"] = app_config.get("REDIS_URL") or "memory://"
+    if str(app_config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # Stated, not left to the server's default: the seat and lifecycle code locks a row,
+        # then counts what earlier lockers committed, which needs each statement's own snapshot.
+        app_config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "isolation_level": "READ COMMITTED",
+        }
     # The cookies never outlive the server-side limits they carry.
     app_config["PERMANENT_SESSION_LIFETIME"] = min(
         app_config["PERMANENT_SESSION_LIFETIME"], app_config["SESSION_IDLE_TIMEOUT"]
