@@ -78,6 +78,8 @@ KINDS: dict[str, str] = {
         "Thank you for your proposal to “%(title)s”. This request will not go ahead, so no "
         "partner will be selected for it. We hope to see your proposals for other calls."
     ),
+    # training: programmes and cohorts
+    "training.cohort_cancelled": N_("The training cohort “%(title)s” was cancelled: %(reason)s"),
     # conversations (platform/conversations/): one unread reminder per conversation
     "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }

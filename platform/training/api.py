@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import models  # noqa: F401
+from . import cohort_api, models  # noqa: F401
