@@ -2,7 +2,7 @@
 
 Every session is a VEVENT whose DTSTART/DTEND are UTC instants (``...Z``: no calendar
 program can misread them), with ``X-WR-TIMEZONE`` naming the cohort's zone so programs that
-honour it display the times there. UIDs are stable (``session-<id>@<host>``), so importing the
+honour it display the times there. UIDs are stable (``session-<id>@training.seoul-smart-city-prize``), so importing the
 file again updates the events instead of duplicating them.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC
 
-from flask import Response, request
+from flask import Response
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -21,14 +21,8 @@ from ..db import as_utc, db, utcnow
 from .models import Cohort, Enrollment, EnrollmentStatus, PlaceMode, TrainingSession
 
 PRODID = "-//Seoul Smart City Prize Platform//Training//EN"
+UID_HOST = "training.seoul-smart-city-prize"  # the UIDs' domain: stable whatever the address
 CALENDAR_STATES = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
-
-
-def _host() -> str:
-    try:
-        return request.host.split(":")[0] or "seoul-platform"
-    except RuntimeError:  # outside a request
-        return "seoul-platform"
 
 
 def _location(cohort: Cohort, session: TrainingSession) -> str:
@@ -39,7 +33,12 @@ def _location(cohort: Cohort, session: TrainingSession) -> str:
     return cohort.address
 
 
-def build(name: str, sessions: Iterable[TrainingSession], timezone: str | None = None) -> bytes:
+def build(
+    name: str,
+    sessions: Iterable[TrainingSession],
+    timezone: str | None = None,
+    host: str = UID_HOST,
+) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -49,7 +48,6 @@ def build(name: str, sessions: Iterable[TrainingSession], timezone: str | None =
     if timezone:
         cal.add("x-wr-timezone", timezone)
     stamp = utcnow().astimezone(UTC)
-    host = _host()
     for session in sessions:
         cohort = session.cohort
         event = Event()

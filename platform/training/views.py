@@ -8,4 +8,4 @@ from flask import Blueprint
 bp = Blueprint("training", __name__, template_folder="templates")
 
 # Importing the route modules registers their routes on ``bp``.
-from . import models  # noqa: E402, F401
+from . import cohort_views, models  # noqa: E402, F401
