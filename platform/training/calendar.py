@@ -2,8 +2,8 @@
 
 Every session is a VEVENT whose DTSTART/DTEND are UTC instants (``...Z``: no calendar
 program can misread them), with ``X-WR-TIMEZONE`` naming the cohort's zone so programs that
-honour it display the times there. UIDs are stable (``session-<id>@training.seoul-smart-city-prize``), so importing the
-file again updates the events instead of duplicating them.
+honour it display the times there. UIDs are stable (``session-<id>@`` + UID_HOST), so
+importing the file again updates the events instead of duplicating them.
 """
 
 from __future__ import annotations
