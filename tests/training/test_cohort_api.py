@@ -302,3 +302,27 @@ def test_programme_patch_and_read(client, db, training, official_headers, member
     assert read.get_json()["title"] == "Renamed"
     assert client.get("/api/v1/programs/999999", headers=member_headers).status_code == 404
     assert db.session.scalar(select(func.count(Programme.id))) == 1
+
+
+@pytest.mark.parametrize("role", ["city_admin", "company_admin", "city_member"])
+def test_every_member_role_reads_published_but_changes_nothing(client, db, training, request, role):
+    headers = bearer(client, request.getfixturevalue(role))
+    published, draft = training.cohort(), training.cohort(status="draft")
+    session = training.session(published)
+    assert client.get(f"/api/v1/cohorts/{published.id}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/cohorts/{draft.id}", headers=headers).status_code == 404
+    assert (
+        client.get(f"/api/v1/cohorts/{published.id}/sessions", headers=headers).status_code == 200
+    )
+    assert client.get(f"/api/v1/cohorts/{draft.id}/sessions", headers=headers).status_code == 404
+    changes = [
+        ("post", "/api/v1/cohorts", {"program_id": published.programme_id, "title": "X"}),
+        ("patch", f"/api/v1/programs/{published.programme_id}", {"title": "X"}),
+        ("post", f"/api/v1/cohorts/{published.id}/sessions", {"title": "X"}),
+        ("patch", f"/api/v1/sessions/{session.id}", {"title": "X"}),
+        ("delete", f"/api/v1/sessions/{session.id}", None),
+    ]
+    for method, url, body in changes:
+        response = getattr(client, method)(url, json=body, headers=headers)
+        assert response.status_code == 403, (method, url, response.status_code)
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 1

@@ -277,3 +277,47 @@ def test_my_calendar_holds_the_sessions_of_my_cohorts(
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["My session — Mine"]
     assert client.get("/training/my-calendar.ics").status_code == 302
+
+
+def test_official_edits_and_deletes_a_session_and_edits_a_programme(db, training, official_client):
+    cohort = training.cohort(timezone="Asia/Seoul")
+    session = training.session(cohort, title="Old title", hours=(0, 2))
+    page = official_client.get(f"/training/sessions/{session.id}/edit")
+    assert page.status_code == 200 and 'value="09:00"' in _text(page)  # in Seoul time
+    token = csrf_token(official_client, f"/training/sessions/{session.id}/edit")
+    saved = official_client.post(
+        f"/training/sessions/{session.id}/edit",
+        data={
+            "csrf_token": token,
+            "kind": "presentation",
+            "title": "New title",
+            "day": cohort.starts_on.isoformat(),
+            "starts_at": "14:00",
+            "ends_at": "15:00",
+        },
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    session_id = session.id
+    row = db.session.get(TrainingSession, session_id)
+    assert row.title == "New title" and as_utc(row.starts_at).hour == 5
+    deleted = official_client.post(
+        f"/training/sessions/{session_id}/delete", data={"csrf_token": token}
+    )
+    assert deleted.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
+    edited = official_client.post(
+        f"/training/programmes/{cohort.programme_id}/edit",
+        data={"csrf_token": token, "title": "Renamed", "year": "1900", "summary": ""},
+    )
+    assert edited.status_code == 422 and 'id="year-error"' in _text(edited)
+    edited = official_client.post(
+        f"/training/programmes/{cohort.programme_id}/edit",
+        data={"csrf_token": token, "title": "Renamed", "year": "2028", "summary": "Two weeks."},
+    )
+    assert edited.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Programme, cohort.programme_id).title == "Renamed"
+    korean = get_ko(official_client, f"/training/cohorts/{cohort.id}/edit")
+    assert korean.status_code == 200 and '<html lang="ko"' in _text(korean)
