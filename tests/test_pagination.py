@@ -116,6 +116,7 @@ HTML_LISTS = {
     "training.cohort_action_plans": "/training/cohorts/<training_cohort>/action-plans",
     "training.cohort_completion": "/training/cohorts/<training_cohort>/completion",
     "training.applications": "/training/cohorts/<training_cohort>/applications",
+    "training.index": "/training",
 }
 # Lists seen from a city member's account (the others are shown to an official).
 CITY_LISTS = {"members.directory", "pilots.request_list"}
@@ -259,8 +260,33 @@ def three_of_everything(app, db, official, city, city_member):
             record_event(f"test.event{n}")
             _add_pilot_requests(city, n)
         _three_pilot_lists(city)
+        _three_training_programmes()
         db.session.commit()
         _thread_id()
+
+
+def _three_training_programmes() -> None:
+    """Three programmes with a published cohort each (the training list and API lists)."""
+    from datetime import date, timedelta
+
+    from seoul_platform.training.models import Cohort, CohortStatus, Programme
+
+    start = date.today() + timedelta(days=60)
+    for n in range(3):
+        programme = Programme(title=f"Zeta training {n}", year=2027)
+        _db.session.add(programme)
+        _db.session.flush()
+        _db.session.add(
+            Cohort(
+                programme_id=programme.id,
+                title=f"Zeta cohort {n}",
+                status=CohortStatus.PUBLISHED,
+                starts_on=start,
+                ends_on=start + timedelta(days=3),
+                capacity=10,
+            )
+        )
+    _db.session.flush()
 
 
 def _three_pilot_lists(city) -> None:

@@ -108,6 +108,8 @@ KINDS: dict[str, str] = {
         "line."
     ),
     "training.rejected": N_("The application to “%(cohort)s” was not accepted: %(reason)s"),
+    # training: programmes and cohorts
+    "training.cohort_cancelled": N_("The training cohort “%(title)s” was cancelled: %(reason)s"),
     # conversations (platform/conversations/): one unread reminder per conversation
     "conversation.message": N_("%(name)s wrote in the conversation “%(title)s”."),
 }

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import enrollment_api, feedback_api, models, record_api  # noqa: F401
+from . import cohort_api, enrollment_api, feedback_api, models, record_api  # noqa: F401

@@ -8,4 +8,4 @@ from flask import Blueprint
 bp = Blueprint("training", __name__, template_folder="templates")
 
 # Importing the route modules registers their routes on ``bp``.
-from . import enrollment_views, feedback_views, models, record_views  # noqa: E402, F401
+from . import cohort_views, enrollment_views, feedback_views, models, record_views  # noqa: E402, F401
