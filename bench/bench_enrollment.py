@@ -28,8 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,8 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from bench_web import free_port, stop_server  # the same server helpers as the web bench
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -167,12 +167,6 @@ def build(app, people: int, seats: int, per_org_limit: int) -> dict:
         }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db_url: str, workers: int, threads: int, workdir: Path):
     port = free_port()
     env = {
@@ -207,15 +201,6 @@ def start_server(db_url: str, workers: int, threads: int, workdir: Path):
             time.sleep(0.1)
     proc.terminate()
     raise SystemExit("gunicorn did not answer on /healthz within 20 s")
-
-
-def stop_server(proc) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def apply(base: str, cohort_id: int, token: str) -> tuple[int, float, str]:
