@@ -38,6 +38,12 @@ class Config:
     DOCUMENT_UPLOAD_OVERHEAD = 256 * 1024
     DOCUMENT_STORAGE_DIR: str | None = None
 
+    # Training: the office named on invitation letters (for visa applications), and one budget
+    # per client address for the public verification of certificates and letters.
+    TRAINING_LETTER_OFFICE = "Seoul Smart City Prize Secretariat, Seoul Metropolitan Government"
+    TRAINING_LETTER_ADDRESS = "110 Sejong-daero, Jung-gu, Seoul 04524, Republic of Korea"
+    TRAINING_VERIFICATION_LIMIT = "60 per minute"
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -193,6 +199,9 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "HUEY_WORKERS": ("HUEY_WORKERS", int),
     "DOCUMENT_MAX_BYTES": ("DOCUMENT_MAX_BYTES", int),
     "DOCUMENT_STORAGE_DIR": ("DOCUMENT_STORAGE_DIR", str),
+    "TRAINING_LETTER_OFFICE": ("TRAINING_LETTER_OFFICE", str),
+    "TRAINING_LETTER_ADDRESS": ("TRAINING_LETTER_ADDRESS", str),
+    "TRAINING_VERIFICATION_LIMIT": ("TRAINING_VERIFICATION_LIMIT", str),
 }
 
 

@@ -28,33 +28,12 @@ from .cohort_schemas import (
     SessionIn,
     SessionPatch,
 )
+from .labels import ADMISSION_LABELS, COHORT_STATUS_LABELS, PLACE_LABELS, SESSION_KIND_LABELS
 from .models import AdmissionMode, Cohort, CohortStatus, PlaceMode, SessionKind
 from .views import bp
 
 PROGRAMMES_PER_PAGE = 10
 
-COHORT_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Open for applications"),
-    "in_progress": _l("In progress"),
-    "completed": _l("Completed"),
-    "cancelled": _l("Cancelled"),
-}
-PLACE_LABELS = {
-    "seoul": _l("In Seoul"),
-    "online": _l("Online"),
-    "hybrid": _l("In Seoul and online"),
-}
-ADMISSION_LABELS = {
-    "first_come": _l("First come, first served"),
-    "reviewed": _l("Reviewed by Seoul officials"),
-}
-SESSION_KIND_LABELS = {
-    "lecture": _l("Lecture"),
-    "site_visit": _l("Site visit"),
-    "peer_exchange": _l("Peer exchange"),
-    "presentation": _l("Presentation"),
-}
 MOVE_TITLES = {
     "published": _l("Publish the cohort"),
     "draft": _l("Take the cohort back to draft"),

@@ -34,20 +34,10 @@ from .enrollment_api import (
 )
 from .enrollment_forms import ApplyForm, ConfirmForm, DecisionsForm
 from .enrollment_schemas import DECISIONS, BulkDecisionIn, CohortEnrollmentQuery, EnrollmentIn
+from .labels import ENROLLMENT_STATUS_LABELS
 from .models import AdmissionMode, Cohort, Enrollment, EnrollmentStatus
 from .views import bp
 
-STATUS_LABELS = {
-    "applied": _l("Applied, waiting for a decision"),
-    "enrolled": _l("Enrolled"),
-    "waitlisted": _l("On the waitlist"),
-    "offered": _l("Seat offered"),
-    "declined": _l("Offer declined"),
-    "expired": _l("Offer expired"),
-    "rejected": _l("Not accepted"),
-    "withdrawn": _l("Withdrawn"),
-    "completed": _l("Completed"),
-}
 DECISION_LABELS = {
     "accept": _l("Accept"),
     "reject": _l("Reject"),
@@ -73,7 +63,7 @@ WITHDRAWABLE = {
     EnrollmentStatus.ENROLLED,
 }
 LABELS = {
-    "ENROLLMENT_STATUS_LABELS": STATUS_LABELS,
+    "ENROLLMENT_STATUS_LABELS": ENROLLMENT_STATUS_LABELS,
     "DECISION_LABELS": DECISION_LABELS,
     "MIX_DIMENSION_LABELS": MIX_DIMENSION_LABELS,
     "MIX_GROUP_LABELS": MIX_GROUP_LABELS,
@@ -419,7 +409,7 @@ def applications(cohort_id: int):
         mix=mix_rows(mix),
         mix_totals=mix_totals(mix),
         form=form,
-        statuses=list(STATUS_LABELS.items()),
+        statuses=list(ENROLLMENT_STATUS_LABELS.items()),
         **LABELS,
     ), 422 if (errors or status == 422) else 200
 

@@ -24,8 +24,6 @@ from .certificates import _valid_code, new_code
 from .models import Cohort, Enrollment, EnrollmentStatus
 
 LETTER_STATES = (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
-ISSUING_OFFICE = "Seoul Smart City Prize Secretariat, Seoul Metropolitan Government"  # to confirm
-ISSUING_ADDRESS = "110 Sejong-daero, Jung-gu, Seoul 04524, Republic of Korea"
 
 
 def get_letter(actor: User | None, enrollment_id: int) -> Enrollment:

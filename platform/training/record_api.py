@@ -9,8 +9,9 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..access import MEMBER, OFFICIAL, PUBLIC, current_actor
-from ..api import operation
+from ..api import operation, paginated
 from ..extensions import limiter
+from ..pagination import PageQuery
 from . import action_plans, attendance, certificates
 from .models import ActionPlan
 from .record_schemas import (
@@ -19,19 +20,20 @@ from .record_schemas import (
     AttendanceIn,
     AttendanceOut,
     CertificateVerificationOut,
+    CompletionOut,
+    CompletionPage,
+    IssuedOut,
     MarkOut,
     ReviewIn,
     RevokeIn,
     VerificationQuery,
 )
 
-DEFAULT_VERIFICATION_LIMIT = "60 per minute"
-
 # One budget per client address for every public verification (page and API, certificates
 # and letters): enough for people checking a document, too little to enumerate codes (and at
 # 192 bits per code enumeration is hopeless anyway).
 verification_limited = limiter.shared_limit(
-    lambda: current_app.config.get("TRAINING_VERIFICATION_LIMIT", DEFAULT_VERIFICATION_LIMIT),
+    lambda: current_app.config["TRAINING_VERIFICATION_LIMIT"],
     scope="training-verification",
 )
 
@@ -189,3 +191,58 @@ def verify_certificate(code: str, query: VerificationQuery):
 def revoke_certificate(code: str, body: RevokeIn):
     certificate = certificates.revoke(current_actor(), code, body.reason)
     return CertificateVerificationOut(**certificates.verification(certificate))
+
+
+def _completion_out(row: certificates.CompletionRow) -> CompletionOut:
+    e, cert = row.enrollment, row.certificate
+    return CompletionOut(
+        enrollment_id=e.id,
+        user_id=e.user_id,
+        name=e.user.name if e.user else "",
+        enrollment_status=e.status.value,
+        sessions=row.rate.sessions,
+        present=row.rate.present,
+        excused=row.rate.excused,
+        attendance_percent=row.rate.percent,
+        attendance_threshold=row.threshold,
+        attendance_met=row.attendance_met,
+        action_plan_status=row.plan.status if row.plan else None,
+        eligible=row.eligible,
+        certificate_code=cert.code if cert else None,
+        certificate_status=("revoked" if cert.revoked_at else "valid") if cert else None,
+    )
+
+
+@operation(
+    "/cohorts/<int:cohort_id>/completion",
+    "GET",
+    summary="Each participant's attendance, action plan and certificate (officials)",
+    tag="training",
+    access=OFFICIAL,
+    query=PageQuery,
+    response=CompletionPage,
+)
+def list_completion(cohort_id: int, query: PageQuery):
+    """Paginated in arrival order. ``eligible``: attendance at or above the cohort's threshold
+    and an accepted action plan, i.e. what issuing certificates would certify."""
+    _cohort, page, rows = certificates.completion(current_actor(), cohort_id, query)
+    by_id = {row.enrollment.id: row for row in rows}
+    return paginated(page, CompletionPage, lambda e: _completion_out(by_id[e.id]))
+
+
+@operation(
+    "/cohorts/<int:cohort_id>/certificates",
+    "POST",
+    summary="Complete and certify every participant who qualifies (officials)",
+    tag="training",
+    access=OFFICIAL,
+    response=IssuedOut,
+)
+def issue_certificates(cohort_id: int):
+    """Issues a certificate to each participant with enough attendance and an accepted action
+    plan who has none yet, and notifies them; ``issued`` lists only the new ones, so a second
+    call returns an empty list."""
+    issued = certificates.issue_certificates(current_actor(), cohort_id)
+    return IssuedOut(
+        issued=[CertificateVerificationOut(**certificates.verification(c)) for c in issued]
+    )

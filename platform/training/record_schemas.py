@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from ..schemas import MAX_ID, UtcDateTime, clean_text, single_line
+from ..schemas import MAX_ID, PageOut, UtcDateTime, clean_text, single_line
 from .attendance import MAX_MARKS
 from .models import ActionPlanStatus, AttendanceStatus
 
@@ -117,6 +117,34 @@ class CertificateVerificationOut(BaseModel):
     issued_on: date
     status: Literal["valid", "revoked"]
     revoked_on: date | None
+
+
+class CompletionOut(BaseModel):
+    """One participant's way to a certificate: attendance against the cohort's threshold, the
+    action plan's state, and the certificate if one was issued."""
+
+    enrollment_id: int
+    user_id: int | None
+    name: str
+    enrollment_status: str
+    sessions: int
+    present: int
+    excused: int
+    attendance_percent: int | None
+    attendance_threshold: int = Field(description="Percent of sessions a participant must attend.")
+    attendance_met: bool
+    action_plan_status: ActionPlanStatus | None
+    eligible: bool
+    certificate_code: str | None
+    certificate_status: Literal["valid", "revoked"] | None
+
+
+class CompletionPage(PageOut):
+    items: list[CompletionOut]
+
+
+class IssuedOut(BaseModel):
+    issued: list[CertificateVerificationOut]
 
 
 MAX_STEPS_FORM = 23  # the page shows at most 20 filled rows + blank ones; more is refused

@@ -10,7 +10,6 @@ from contextlib import nullcontext
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import ValidationError as PydanticError
 
@@ -21,6 +20,7 @@ from ..i18n import country_name
 from ..pagination import PageQuery, list_query
 from . import action_plans, attendance, certificates, letters, panels, permissions, qr
 from .action_plans import EDITABLE
+from .labels import ATTENDANCE_LABELS, PLACE_LABELS, PLAN_LABELS
 from .models import ActionPlanStatus, AttendanceStatus, EnrollmentStatus
 from .record_api import verification_limited
 from .record_forms import plan_rows, plan_values, roster_marks, validate_plan
@@ -63,9 +63,6 @@ def _roster_page(session_id: int, status: int = 200, errors=None):
     )
 
 
-ATTENDANCE_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused")}
-
-
 @bp.route("/training/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @policy(OFFICIAL)
 def session_attendance(session_id: int):
@@ -90,14 +87,6 @@ def session_attendance(session_id: int):
 
 
 # ---- action plans ----------------------------------------------------------------------------
-
-PLAN_LABELS = {
-    "none": _l("Not written yet"),
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted, waiting for review"),
-    "changes_requested": _l("Changes requested"),
-    "accepted": _l("Accepted"),
-}
 
 
 def _plan_page(enrollment_id: int, status: int = 200, values=None, errors=None):
@@ -303,8 +292,9 @@ def invitation_letter(enrollment_id: int):
             person=enrollment.user,
             organization=organization,
             country=country_name(organization.country) if organization else "",
-            office=letters.ISSUING_OFFICE,
-            office_address=letters.ISSUING_ADDRESS,
+            office=current_app.config["TRAINING_LETTER_OFFICE"],
+            office_address=current_app.config["TRAINING_LETTER_ADDRESS"],
+            place=PLACE_LABELS.get(enrollment.cohort.place_mode.value, ""),
             verify_url=verify_url,
             qr_svg=qr.svg(verify_url, title=_("QR code of the verification address")),
         )

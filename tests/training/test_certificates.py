@@ -328,3 +328,35 @@ def test_concurrent_issue_clicks_certify_each_person_once(app, world, official, 
         subject_type="enrollment", subject_id=e["good"].id, to_state="completed"
     )
     assert moves.count() == 1
+
+
+def test_completion_and_issuing_through_the_api(app, world, official, city_member):
+    cohort, _people, e = world
+    client = app.test_client()
+    headers = bearer(client, official)
+    listed = client.get(f"/api/v1/cohorts/{cohort.id}/completion", headers=headers)
+    assert listed.status_code == 200
+    rows = {row["enrollment_id"]: row for row in listed.get_json()["items"]}
+    assert rows[e["good"].id]["eligible"] and rows[e["good"].id]["present"] == 4
+    assert rows[e["absent"].id]["attendance_met"] is False
+    assert rows[e["noplan"].id]["action_plan_status"] == "submitted"
+    assert not rows[e["noplan"].id]["eligible"] and rows[e["good"].id]["certificate_code"] is None
+    member = bearer(client, city_member)
+    assert client.get(f"/api/v1/cohorts/{cohort.id}/completion", headers=member).status_code == 403
+    assert (
+        client.post(f"/api/v1/cohorts/{cohort.id}/certificates", headers=member).status_code == 403
+    )
+    assert _db.session.query(Certificate).count() == 0
+    issued = client.post(f"/api/v1/cohorts/{cohort.id}/certificates", headers=headers)
+    assert issued.status_code == 200
+    (certificate,) = issued.get_json()["issued"]
+    assert certificate["holder_name"] == "Good Person" and certificate["status"] == "valid"
+    assert set(certificate) == VERIFICATION_KEYS
+    again = client.post(f"/api/v1/cohorts/{cohort.id}/certificates", headers=headers)
+    assert again.status_code == 200 and again.get_json()["issued"] == []
+    after = client.get(f"/api/v1/cohorts/{cohort.id}/completion", headers=headers).get_json()
+    good = next(r for r in after["items"] if r["enrollment_id"] == e["good"].id)
+    assert (
+        good["certificate_code"] == certificate["code"] and good["enrollment_status"] == "completed"
+    )
+    assert client.post("/api/v1/cohorts/999999/certificates", headers=headers).status_code == 404

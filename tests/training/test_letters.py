@@ -31,6 +31,27 @@ def test_the_participant_downloads_a_letter(app, enrolled, participant, lang):
     assert code in again  # generated once
 
 
+def test_the_letter_names_the_place_in_words(app, db, training, participant):
+    online = training.enrollment(training.cohort(place_mode="online", address=""), participant)
+    client = signed_in(app, participant)
+    html = client.get(f"/training/enrollments/{online.id}/letter?lang=en").get_data(as_text=True)
+    assert "<dd>Online</dd>" in html  # the label, not the stored value "online"
+    korean = client.get(f"/training/enrollments/{online.id}/letter?lang=ko").get_data(as_text=True)
+    assert "<dd>online</dd>" not in korean and "<dd>Online</dd>" not in korean
+
+
+def test_the_letter_office_comes_from_the_configuration(app, enrolled, participant, monkeypatch):
+    monkeypatch.setitem(
+        app.config, "TRAINING_LETTER_OFFICE", "Global Cooperation Division, Test City Hall"
+    )
+    html = (
+        signed_in(app, participant)
+        .get(f"/training/enrollments/{enrolled.id}/letter")
+        .get_data(as_text=True)
+    )
+    assert "Global Cooperation Division, Test City Hall" in html
+
+
 @pytest.mark.parametrize(
     "who,status", [("admin", 200), ("official", 200), ("colleague", 404), ("other_org", 404)]
 )
