@@ -57,6 +57,7 @@ from .members.services import (
 from .onboarding.models import Invitation, JoinRequest
 from .onboarding.services import apply_to_join
 from .pilots.demo import remove_pilots, seed_pilots
+from .training.demo import remove_training, seed_training
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "remove_demo", "seed_demo"]
 
@@ -75,6 +76,7 @@ class _Tally:
     people: int = 0
     join_requests: int = 0
     pilot_requests: int = 0
+    training_cohorts: int = 0
     existing: int = 0
 
     def summary(self) -> str:
@@ -82,7 +84,7 @@ class _Tally:
         return (
             f"demo data: created {self.organizations} organisations, {self.awards} awards, "
             f"{self.people} accounts, {self.join_requests} join requests, "
-            f"{self.pilot_requests} pilot requests "
+            f"{self.pilot_requests} pilot requests, {self.training_cohorts} training cohorts "
             f"({self.existing} already present); sign in as {emails} "
             f"with password {DEMO_PASSWORD}"
         )
@@ -239,6 +241,8 @@ def seed_demo() -> str:
     _ensure_pending_application(tally)
     # Pilots last: their stories act as the people and organisations created above.
     seed_pilots(tally, _ensure_person)
+    # Training after the pilots: its stories act as the pilots' demo people too.
+    seed_training(tally)
     # Search text is derived data: rebuild it for the loaded rows, so an index written by an
     # older version (without country names or labels) is brought up to date on every run.
     for org in db.session.scalars(
@@ -247,7 +251,13 @@ def seed_demo() -> str:
         )
     ):
         refresh_search_text(org)
-    if tally.organizations or tally.awards or tally.people or tally.pilot_requests:
+    if (
+        tally.organizations
+        or tally.awards
+        or tally.people
+        or tally.pilot_requests
+        or tally.training_cohorts
+    ):
         record_event(
             "demo.seeded",
             actor_id=official.id,
@@ -255,6 +265,7 @@ def seed_demo() -> str:
                 "organizations": tally.organizations,
                 "people": tally.people,
                 "pilot_requests": tally.pilot_requests,
+                "training_cohorts": tally.training_cohorts,
             },
         )
     db.session.flush()
@@ -285,6 +296,8 @@ def remove_demo() -> int:
     demo_emails = list(db.session.scalars(select(User.email).where(User.is_demo.is_(True))))
     # Pilots first: their requests, proposals and partnerships RESTRICT deleting organisations.
     pilots = remove_pilots(demo_orgs)
+    # Training before the accounts: its rows would otherwise keep anonymous demo seats.
+    training = remove_training()
 
     requests = _delete(
         delete(JoinRequest).where(
@@ -303,7 +316,7 @@ def remove_demo() -> int:
         _delete(delete(OutboundEmail).where(OutboundEmail.to.in_(demo_emails)))
     # Rows that stay may now hold NULL where they referenced a deleted row (ON DELETE SET NULL).
     db.session.expire_all()
-    removed = requests + organizations + people + pilots
+    removed = requests + organizations + people + pilots + training
     if removed:
         record_event(
             "demo.removed",
@@ -312,6 +325,7 @@ def remove_demo() -> int:
                 "people": people,
                 "join_requests": requests,
                 "pilots": pilots,
+                "training": training,
             },
         )
     db.session.flush()

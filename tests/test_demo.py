@@ -36,6 +36,7 @@ from seoul_platform.pilots.models import (
     PilotRequest,
     RequestStatus,
 )
+from seoul_platform.training.models import Cohort, Enrollment
 from support import login
 
 OFFICIAL_EMAIL = "official@demo.seoul.example"
@@ -274,12 +275,14 @@ def test_remove_demo_leaves_no_demo_rows(app, db, make, seeded):
     demo_orgs = _count(db, Organization, Organization.is_demo.is_(True))
     demo_users = _count(db, User, User.is_demo.is_(True))
     demo_pilots = sum(_count(db, m) for m in (PilotRequest, Interest, Partnership))
+    demo_training = sum(_count(db, m) for m in (Cohort, Enrollment))
 
     removed = demo.remove_demo()
     db.session.commit()
 
-    # + the pending join request, and the pilots rows of demo organisations
-    assert removed == demo_orgs + demo_users + 1 + demo_pilots
+    # + the pending join request, the pilots rows of demo organisations, and the cohorts and
+    # enrollments of the demo training programme
+    assert removed == demo_orgs + demo_users + 1 + demo_pilots + demo_training
     assert _count(db, Organization, Organization.is_demo.is_(True)) == 0
     assert _count(db, User, User.is_demo.is_(True)) == 0
     assert _count(db, JoinRequest) == 0
