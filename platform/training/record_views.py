@@ -111,6 +111,7 @@ def _plan_page(enrollment_id: int, status: int = 200, values=None, errors=None):
             can_review="official" in roles
             and plan is not None
             and plan.status == ActionPlanStatus.SUBMITTED,
+            official="official" in roles,
             PLAN_LABELS=PLAN_LABELS,
         ),
         status,

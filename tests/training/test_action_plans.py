@@ -124,6 +124,19 @@ def test_plan_page_without_js(app, enrolled, participant, official):
     assert "More" in client.get(path).get_data(as_text=True)
 
 
+def test_the_plan_page_links_its_cohort_and_for_officials_the_next_steps(
+    app, enrolled, participant, official
+):
+    path = f"/training/enrollments/{enrolled.id}/action-plan"
+    cohort = enrolled.cohort_id
+    mine = signed_in(app, participant).get(path).get_data(as_text=True)
+    assert f'href="/training/cohorts/{cohort}"' in mine
+    assert f"/training/cohorts/{cohort}/completion" not in mine
+    theirs = signed_in(app, official).get(path).get_data(as_text=True)
+    assert f'href="/training/cohorts/{cohort}/action-plans"' in theirs
+    assert f'href="/training/cohorts/{cohort}/completion"' in theirs
+
+
 def test_officials_list_per_cohort(app, enrolled, official, participant):
     html = signed_in(app, official).get(f"/training/cohorts/{enrolled.cohort_id}/action-plans")
     assert html.status_code == 200 and participant.name in html.get_data(as_text=True)

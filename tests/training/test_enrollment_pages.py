@@ -225,6 +225,20 @@ def test_my_training_lists_my_enrollments_only(app, db, make, city, training, pa
         assert "My training" not in html
 
 
+def test_my_training_links_my_calendar(app, db, training, participant):
+    """The person's own calendar is offered where their enrollments are, not only on the
+    programme list (the walkthrough of applying ends there)."""
+    cohort = training.cohort(title="Calendar cohort")
+    training.session(cohort, title="Calendar lecture")
+    training.enrollment(cohort, participant)
+    client = signed_in(app, participant)
+    html = _html(_get(client, "/training/mine"))
+    assert 'href="/training/my-calendar.ics" download' in html
+    response = client.get("/training/my-calendar.ics")
+    assert response.mimetype == "text/calendar"
+    assert "Calendar lecture" in response.get_data(as_text=True)
+
+
 # ---- the applications page ------------------------------------------------------------------
 
 
