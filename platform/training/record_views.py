@@ -18,7 +18,7 @@ from ..db import unit_of_work
 from ..errors import DomainError
 from ..i18n import country_name
 from ..pagination import PageQuery, list_query
-from . import action_plans, attendance, certificates, letters, panels, permissions, qr
+from . import action_plans, attendance, certificates, letters, panels, permissions, programmes, qr
 from .action_plans import EDITABLE
 from .labels import ATTENDANCE_LABELS, PLACE_LABELS, PLAN_LABELS
 from .models import ActionPlanStatus, AttendanceStatus, EnrollmentStatus
@@ -53,6 +53,7 @@ def _roster_page(session_id: int, status: int = 200, errors=None):
             "training/records/roster.html",
             session=session,
             cohort=session.cohort,
+            starts_local=programmes.in_zone(session.cohort, session.starts_at),
             page=page,
             marks=marks,
             STATUSES=list(AttendanceStatus),

@@ -449,7 +449,7 @@ def test_an_official_decides_applications_one_by_one_with_the_keyboard_only(
         ),
     )
     assert reason == "The cohort is for road safety projects."
-    table = page.locator("main table").first
+    table = page.locator("#results-title ~ form table")
     assert "Enrolled" in table.locator("tr", has_text=APPLICANTS[0]).inner_text()
     assert "Not accepted" in table.locator("tr", has_text=APPLICANTS[1]).inner_text()
     # The mix: one seated and one still applied, both from Oceania.

@@ -116,6 +116,14 @@ def test_not_eligible_members_see_every_reason(app, db, training, participant):
     assert "Apply to this cohort" not in html
 
 
+def test_the_cohort_page_lists_the_reasons_once(app, db, training, participant):
+    cohort = training.cohort(org_kinds=["company"])
+    page = signed_in(app, participant).get(f"/training/cohorts/{cohort.id}")
+    html = _html(page)
+    assert page.status_code == 200 and html.count("other kinds of organisation") == 1
+    assert 'href="#eligibility-title"' in html and 'id="eligibility-title"' in html
+
+
 def test_an_org_admin_applies_for_a_colleague(app, db, make, city, city_admin, training):
     cohort = training.cohort()
     colleague = make.user(city, name="Cleo Colleague")
