@@ -5,8 +5,9 @@ cohorts, each telling one part of the story.
   for the past ones, action plans submitted (one accepted, one a draft).
 - **Inclusive mobility** — first come, full: four seats taken (at most two for Asia), a
   waitlist, and a pending time-limited offer. ``city-admin@demo.seoul.example`` holds the
-  offer (accept or decline it on /training/mine); ``company-admin@demo.seoul.example`` is first
-  on the waitlist.
+  offer (accept or decline it on /training/mine) for 72 hours after loading, after which it
+  expires like any offer and goes to ``company-admin@demo.seoul.example``, first on the
+  waitlist.
 - **Open government and data ethics** — reviewed, open for applications: five applications
   for officials to decide, from cities and institutions of five regions, with two seats kept
   for Africa until the deadline. Companies are not eligible, so ``company-admin`` sees why.
@@ -356,7 +357,7 @@ def _in_progress(official: User, cohort: Cohort, spec: dict) -> None:
     past = [s for s in sessions if s.ends_at.replace(tzinfo=UTC) <= now]
     ids = [e.id for e in placed.values()]
     for n, session in enumerate(past):
-        # Everyone present, but one absence and one excused absence along the way.
+        # Most present; a few absences, and one excused absence in the second session.
         marks = [
             (eid, AttendanceStatus.ABSENT if (k + n) % 5 == 3 else AttendanceStatus.PRESENT)
             for k, eid in enumerate(ids)
