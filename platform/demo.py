@@ -54,6 +54,7 @@ from .members.services import (
     record_award,
     refresh_search_text,
 )
+from .notifications.models import Notification
 from .onboarding.models import Invitation, JoinRequest
 from .onboarding.services import apply_to_join
 from .pilots.demo import remove_pilots, seed_pilots
@@ -240,9 +241,18 @@ def seed_demo() -> str:
         _ensure_person(person_spec, tally)
     _ensure_pending_application(tally)
     # Pilots last: their stories act as the people and organisations created above.
+    watermark = db.session.scalar(select(Notification.id).order_by(Notification.id.desc()))
     seed_pilots(tally, _ensure_person)
     # Training after the pilots: its stories act as the pilots' demo people too.
     seed_training(tally)
+    # The stories notified every active official, real ones too: demo noise is kept to demo
+    # people (whose notifications go with their accounts on remove-demo).
+    _delete(
+        delete(Notification).where(
+            Notification.id > (watermark or 0),
+            Notification.user_id.in_(select(User.id).where(User.is_demo.is_(False))),
+        )
+    )
     # Search text is derived data: rebuild it for the loaded rows, so an index written by an
     # older version (without country names or labels) is brought up to date on every run.
     for org in db.session.scalars(

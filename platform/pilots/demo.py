@@ -27,7 +27,6 @@ from ..accounts.models import User
 from ..audit.models import StateChange
 from ..db import db, utcnow
 from ..members.models import Organization
-from ..notifications.models import Notification
 from . import proposal_scores, proposals, requests, results, review, selection, workspace
 from .models import Interest, Partnership, PilotRequest, RequestStatus
 from .proposal_schemas import ProposalFields, ScoresIn
@@ -1011,7 +1010,6 @@ def seed_pilots(tally: Any, ensure_person: Any) -> None:
     for spec in PILOT_PEOPLE:
         ensure_person(spec, tally)
     official = _user(OFFICIAL)
-    watermark = db.session.scalar(select(Notification.id).order_by(Notification.id.desc()))
     for story in PILOT_STORIES:
         city = _org(story["city"])
         # Only invented cities get invented pilots; a real organisation is left alone.
@@ -1034,14 +1032,6 @@ def seed_pilots(tally: Any, ensure_person: Any) -> None:
         )
         _backdate(rid, story["timeline"])
         tally.pilot_requests += 1
-    # The walk notified every active official, real ones too: demo noise is kept to demo
-    # people (whose notifications go with their accounts on remove-demo).
-    real = select(User.id).where(User.is_demo.is_(False))
-    db.session.execute(
-        delete(Notification)
-        .where(Notification.id > (watermark or 0), Notification.user_id.in_(real))
-        .execution_options(synchronize_session="fetch")
-    )
     db.session.flush()
 
 

@@ -35,7 +35,6 @@ from sqlalchemy import delete, or_, select, update
 from ..accounts.models import User
 from ..audit.models import StateChange
 from ..db import db, utcnow
-from ..notifications.models import Notification
 from . import action_plans, attendance, certificates, enrollments, feedback, programmes
 from .cohort_schemas import CohortIn, ProgrammeIn, QuotaIn, SessionIn
 from .feedback_schemas import FeedbackIn
@@ -496,7 +495,6 @@ def seed_training(tally: Any) -> None:
         tally.existing += 1
         return
     official = _user(OFFICIAL)
-    watermark = db.session.scalar(select(Notification.id).order_by(Notification.id.desc()))
     programme = programmes.create_programme(
         official, ProgrammeIn(title=PROGRAMME_TITLE, year=2027, summary=SUMMARY)
     )
@@ -508,14 +506,6 @@ def seed_training(tally: Any) -> None:
         programmes.move_cohort(official, cohort.id, "published")
         WALKS[spec["key"]](official, db.session.get(Cohort, cohort.id), spec)
         tally.training_cohorts += 1
-    # The walk notified every active official, real ones too: demo noise stays with demo
-    # people (whose notifications go with their accounts on remove-demo).
-    real = select(User.id).where(User.is_demo.is_(False))
-    db.session.execute(
-        delete(Notification)
-        .where(Notification.id > (watermark or 0), Notification.user_id.in_(real))
-        .execution_options(synchronize_session="fetch")
-    )
     db.session.flush()
 
 

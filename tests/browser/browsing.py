@@ -92,15 +92,16 @@ def focus_is_visible(info: dict) -> bool:
     return outline or info["boxShadow"] != "none"
 
 
-def tab_until(page, matches, limit: int = 80) -> dict:
-    """Press Tab until the focused element satisfies ``matches(info)``; every stop on the way
-    must show a visible focus indicator. Fails after ``limit`` presses."""
+def tab_until(page, matches, limit: int = 80, key: str = "Tab") -> dict:
+    """Press Tab (or ``key``, e.g. "Shift+Tab" to go back) until the focused element satisfies
+    ``matches(info)``; every stop on the way must show a visible focus indicator. Fails after
+    ``limit`` presses."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         info = focused(page)
         if info is None:
             continue
         assert focus_is_visible(info), f"focus is not visible on {info}"
         if matches(info):
             return info
-    raise AssertionError(f"no matching element reached with {limit} presses of Tab")
+    raise AssertionError(f"no matching element reached with {limit} presses of {key}")

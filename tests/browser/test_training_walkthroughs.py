@@ -35,8 +35,6 @@ from urllib.parse import urlsplit
 import pytest
 from browser.browsing import (
     assert_no_axe_violations,
-    focus_is_visible,
-    focused,
     set_language,
     tab_until,
 )
@@ -226,19 +224,6 @@ def _row_button(decision: str, person: str):
         and i["text"].startswith(decision)
         and i["text"].endswith(person)
     )
-
-
-def _shift_tab_until(page, matches, limit: int = 40) -> dict:
-    """`tab_until` backwards."""
-    for _ in range(limit):
-        page.keyboard.press("Shift+Tab")
-        info = focused(page)
-        if info is None:
-            continue
-        assert focus_is_visible(info), f"focus is not visible on {info}"
-        if matches(info):
-            return info
-    raise AssertionError(f"no matching element reached with {limit} presses of Shift+Tab")
 
 
 def _rows(live_server, stmt):
@@ -432,7 +417,7 @@ def test_an_official_decides_applications_one_by_one_with_the_keyboard_only(
     # The reason field comes after the table: type it, then go back up to the row's button.
     tab_until(page, lambda i: i["id"] == "reason", 150)
     page.keyboard.type("The cohort is for road safety projects.")
-    _shift_tab_until(page, _row_button("Reject", APPLICANTS[1]))
+    tab_until(page, _row_button("Reject", APPLICANTS[1]), limit=40, key="Shift+Tab")
     _press(page)
     assert _flash(page) == "1 application decided."
     statuses = {
